@@ -1,0 +1,84 @@
+# grok_explore. The two set-up commands: `make lab` (tutorials in JupyterLab) and `make test` (every check).
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+# PYTHON creates .venv (>= 3.10); TORCH is installed first (e.g. `make lab TORCH=torch` on a GPU machine);
+# OUT is where `make demo` writes grokking.png.
+PYTHON ?= python3
+VENV ?= .venv
+TORCH ?= torch==2.13.0
+PORT ?= 8888
+IP ?= 127.0.0.1
+OUT ?= grok_explore_out
+README_OUT ?= README.md
+
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+LIB := grok_explore
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+.PHONY: help install lab test demo readme bench check-export check-clean check-readme lint nbtest pytest clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(INSTALLED): $(BIN)/python settings.ini setup.py
+	$(BIN)/python -m pip install --quiet "$(TORCH)"
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(INSTALLED)  ## create .venv if missing and install the package with its dev tools
+
+lab: install  ## start JupyterLab on the tutorials in nbs/ (PORT, IP)
+	@echo "Starting JupyterLab on http://$(IP):$(PORT)/lab - open the URL with the token printed below."
+	$(BIN)/jupyter lab --notebook-dir=nbs --ip=$(IP) --port=$(PORT) --no-browser $(ALLOW_ROOT)
+
+test: install  ## every check: export in sync, notebooks clean, README current, ruff, all notebooks, pytest
+	@$(MAKE) --no-print-directory check-export check-clean check-readme lint nbtest pytest
+
+demo: install  ## train modular addition until it groks; writes $(OUT)/grokking.png
+	$(BIN)/grok-explore demo --out $(OUT)
+
+readme: install  ## write README.md from nbs/index.ipynb (offline, no quarto)
+	@{ echo "<!-- Generated from nbs/index.ipynb by 'make readme': edit the notebook, not this file. -->"; echo; \
+	  $(BIN)/jupyter nbconvert --to markdown --stdout --log-level=ERROR nbs/index.ipynb \
+	  | sed -e 's#](images/#](nbs/images/#g'; } > $(README_OUT)
+
+bench: install  ## run every benchmark in benchmarks/
+	@shopt -s nullglob; for script in benchmarks/bench_*.py; do echo "== $$script"; $(BIN)/python $$script; done
+
+check-export:
+	@snapshot=$$(mktemp -d); cp -r $(LIB) $$snapshot/; \
+	$(BIN)/nbdev_export; \
+	if ! diff -r -q -x __pycache__ $$snapshot/$(LIB) $(LIB); then \
+	  echo "FAIL: nbdev_export changed the files above; run nbdev_export and commit the result"; exit 1; fi; \
+	echo "ok: nbdev_export leaves $(LIB)/ unchanged"
+
+check-clean:
+	@snapshot=$$(mktemp -d); cp -r nbs $$snapshot/; \
+	$(BIN)/nbdev_clean --fname $$snapshot/nbs; \
+	if ! diff -r -q $$snapshot/nbs nbs; then \
+	  echo "FAIL: nbdev_clean would change the notebooks above; run nbdev_clean and commit the result"; exit 1; fi; \
+	echo "ok: notebooks are clean"
+
+check-readme:
+	@generated=$$(mktemp); $(MAKE) --no-print-directory -s readme README_OUT=$$generated; \
+	if ! diff -q $$generated README.md; then echo "FAIL: README.md is out of date; run make readme and commit it"; exit 1; fi; \
+	echo "ok: README.md matches nbs/index.ipynb"
+
+lint:
+	$(BIN)/ruff check --select F,E9 --target-version py310 $(LIB) tests
+
+nbtest:
+	OMP_NUM_THREADS=1 $(BIN)/nbdev_test --n_workers 2 --timing  # one torch thread per worker: no oversubscription
+	@echo "ok: all $$(find nbs -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' | wc -l) notebooks ran without error"
+
+pytest:
+	$(BIN)/python -m pytest tests -q -ra
+
+clean:  ## remove .venv and build leftovers
+	rm -rf $(VENV) *.egg-info build dist $(OUT) .pytest_cache .ruff_cache
