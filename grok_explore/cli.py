@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['DemoConfig', 'DemoResult', 'save_grokking_plot', 'run_demo', 'main']
 
-# %% ../nbs/90_cli.ipynb #1f7440ba
+# %% ../nbs/90_cli.ipynb #9dbbc887
 import argparse
 import dataclasses
 import sys
@@ -21,7 +21,7 @@ from .data import modular_arithmetic
 from .learner import History, grokking_steps, plot_accuracy, stop_after_grokking, train_classifier
 from .models import MLP
 
-# %% ../nbs/90_cli.ipynb #b05fbf16
+# %% ../nbs/90_cli.ipynb #8aeaa435
 @dataclass
 class DemoConfig:
     "Settings of the grokking demo (defaults: modular addition that groks on a 2-core CPU in under a minute)."
@@ -50,7 +50,7 @@ class DemoResult:
     seconds: float            # wall time of training
     figure: Path              # the saved plot
 
-# %% ../nbs/90_cli.ipynb #18308c49
+# %% ../nbs/90_cli.ipynb #d6bfae96
 def _announce_events(start: float, log=tqdm.write):
     "A stop condition that never stops but prints the fit and grok steps as they happen."
     said = set()
@@ -75,6 +75,9 @@ def run_demo(config: DemoConfig | None = None, progress: bool = True, verbose: b
     "Train modular arithmetic until it groks (or `steps` run out), print the events, save `grokking.png`."
     config = dataclasses.replace(config or DemoConfig(), **kwargs)
     device = get_device(config.device)
+    out = Path(config.out)
+    try: out.mkdir(parents=True, exist_ok=True)          # fail now, not after training
+    except OSError as error: raise ValueError(f"out must be a folder that can be created, got {config.out!r} ({error.strerror})") from None
     seed_everything(config.seed)
     data = modular_arithmetic(p=config.p, operation=config.operation, train_fraction=config.train_fraction,
                               seed=config.seed, device=device)
@@ -87,14 +90,14 @@ def run_demo(config: DemoConfig | None = None, progress: bool = True, verbose: b
     seconds = time.perf_counter() - start
     fit, grok = grokking_steps(history)
     title = f'a {data.config.operation} b mod {config.p}, {config.train_fraction:.0%} of pairs for training'
-    figure = save_grokking_plot(history, Path(config.out) / 'grokking.png', title)
+    figure = save_grokking_plot(history, out / 'grokking.png', title)
     if verbose:
         if grok is None: print(f"no grokking: test accuracy stayed below 95% for {history[-1][0]:,} steps; try more --steps")
         elif fit: print(f"grokked {grok / fit:.0f}x later than it fitted ({seconds:.1f} s in all)")
         print(f"saved {figure}")
     return DemoResult(history, fit, grok, seconds, figure)
 
-# %% ../nbs/90_cli.ipynb #3facd260
+# %% ../nbs/90_cli.ipynb #10f03094
 class _Parser(argparse.ArgumentParser):
     "An argument parser whose errors are one line (no usage block)."
     def error(self, message): self.exit(2, f"{self.prog}: error: {message} (see --help)\n")

@@ -6,7 +6,7 @@
 __all__ = ['DEVICE_ENV', 'DEVICE_KINDS', 'DTYPES', 'device_available', 'get_device', 'seed_everything', 'as_dtype',
            'default_dtype']
 
-# %% ../nbs/00_core.ipynb #2baf15dc
+# %% ../nbs/00_core.ipynb #97a638e0
 import os
 import random
 from contextlib import contextmanager
@@ -14,7 +14,7 @@ from contextlib import contextmanager
 import numpy as np
 import torch
 
-# %% ../nbs/00_core.ipynb #ba18baf9
+# %% ../nbs/00_core.ipynb #eb75b8bd
 DEVICE_ENV = 'GROK_EXPLORE_DEVICE'  # environment variable that overrides the automatic device choice
 DEVICE_KINDS = ('cuda', 'mps', 'cpu')  # in order of preference
 
@@ -39,7 +39,7 @@ def get_device(device: str | torch.device | None = None) -> torch.device:
         raise ValueError(f"{source} asks for {device!r}, which is not available here (available: {', '.join(have)})")
     return dev
 
-# %% ../nbs/00_core.ipynb #4c27e500
+# %% ../nbs/00_core.ipynb #513d06ac
 def seed_everything(seed: int, deterministic: bool = False) -> torch.Generator:
     "Seed Python, NumPy and torch (CPU and every GPU); return a fresh `torch.Generator` seeded with `seed`."
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)): raise TypeError(f"seed must be an int, got {type(seed).__name__}")
@@ -53,7 +53,7 @@ def seed_everything(seed: int, deterministic: bool = False) -> torch.Generator:
         os.environ.setdefault('CUBLAS_WORKSPACE_CONFIG', ':4096:8')
     return torch.Generator().manual_seed(int(seed))
 
-# %% ../nbs/00_core.ipynb #9f66cb98
+# %% ../nbs/00_core.ipynb #a069bab3
 DTYPES = {'float32': torch.float32, 'float64': torch.float64, 'float16': torch.float16, 'bfloat16': torch.bfloat16}
 
 def as_dtype(dtype: str | torch.dtype | None = None) -> torch.dtype:

@@ -6,7 +6,7 @@
 __all__ = ['OPERATIONS', 'is_prime', 'ModularConfig', 'modular_table', 'split_indices', 'one_hot_pairs', 'ModularData',
            'modular_arithmetic']
 
-# %% ../nbs/01_data.ipynb #4a9ab610
+# %% ../nbs/01_data.ipynb #8f153ceb
 import dataclasses
 from dataclasses import dataclass
 
@@ -15,7 +15,7 @@ import torch.nn.functional as F
 
 from .core import as_dtype, get_device
 
-# %% ../nbs/01_data.ipynb #12d1dba1
+# %% ../nbs/01_data.ipynb #d728c973
 OPERATIONS = {'+': 'add', '-': 'sub', '*': 'mul', '/': 'div'}  # symbol -> name; '/' needs a prime modulus
 _OPERATION_ALIASES = {**{s: s for s in OPERATIONS}, **{n: s for s, n in OPERATIONS.items()}, '×': '*', '÷': '/', '−': '-'}
 
@@ -53,7 +53,7 @@ class ModularConfig:
         "Number of (a, b) pairs in the table."
         return self.p * (self.p - 1) if self.operation == '/' else self.p**2
 
-# %% ../nbs/01_data.ipynb #3aa9546d
+# %% ../nbs/01_data.ipynb #9f483c16
 def modular_table(p: int, operation: str = '+') -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     "All valid pairs `(a, b)` and `c = a ∘ b mod p`, as three int64 tensors of length `n_pairs`."
     config = ModularConfig(p=p, operation=operation)
@@ -66,7 +66,7 @@ def modular_table(p: int, operation: str = '+') -> tuple[torch.Tensor, torch.Ten
         c = (a * inverse[b]) % p
     return a, b, c
 
-# %% ../nbs/01_data.ipynb #0c8f5ef1
+# %% ../nbs/01_data.ipynb #3bd5fa13
 def split_indices(n: int, train_fraction: float, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
     "A seeded random split of `range(n)` into train and test indices."
     order = torch.randperm(n, generator=torch.Generator().manual_seed(seed))
@@ -77,7 +77,7 @@ def one_hot_pairs(a: torch.Tensor, b: torch.Tensor, p: int, dtype=None) -> torch
     "Concatenated one-hot encodings `[e_a, e_b]` of two operand vectors."
     return torch.cat([F.one_hot(a, p), F.one_hot(b, p)], dim=1).to(as_dtype(dtype))
 
-# %% ../nbs/01_data.ipynb #4f3ff454
+# %% ../nbs/01_data.ipynb #0fb60b33
 @dataclass
 class ModularData:
     "Modular arithmetic as one-hot pairs: `x = [e_a, e_b]` (2p features), `y = a ∘ b mod p` (p classes)."

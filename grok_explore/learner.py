@@ -5,7 +5,8 @@
 # %% auto #0
 __all__ = ['History', 'grokking_steps', 'stop_after_grokking', 'evaluate', 'train_classifier', 'plot_accuracy']
 
-# %% ../nbs/04_learner.ipynb #073a83d4
+# %% ../nbs/04_learner.ipynb #d1e2aac9
+import math
 import warnings
 from collections.abc import Callable
 
@@ -14,7 +15,7 @@ import torch
 import torch.nn.functional as F
 from tqdm.auto import tqdm
 
-# %% ../nbs/04_learner.ipynb #0e1117a4
+# %% ../nbs/04_learner.ipynb #35504fa0
 class History(list):
     "Training records `(step, split, metric, value)` in the order they were logged; `stop_reason` says why training ended."
     stop_reason: str | None = None
@@ -32,7 +33,7 @@ class History(list):
         "The first logged step at which `metric` on `split` is at least `threshold` (None if never)."
         return next((s for s, v in zip(*self.series(split, metric)) if v >= threshold), None)
 
-# %% ../nbs/04_learner.ipynb #3e61abf2
+# %% ../nbs/04_learner.ipynb #b1e268b5
 def grokking_steps(history: History, fit_threshold: float = 0.99, grok_threshold: float = 0.95) -> tuple[int | None, int | None]:
     "The fit step (train accuracy ≥ `fit_threshold`) and the grok step (test accuracy ≥ `grok_threshold`)."
     return history.first_step('train', 'accuracy', fit_threshold), history.first_step('test', 'accuracy', grok_threshold)
@@ -44,7 +45,7 @@ def stop_after_grokking(factor: float = 1.25, grok_threshold: float = 0.95) -> C
         return grok is not None and history[-1][0] >= factor * grok
     return condition
 
-# %% ../nbs/04_learner.ipynb #44afd53c
+# %% ../nbs/04_learner.ipynb #6132cf9a
 @torch.no_grad()
 def evaluate(model: torch.nn.Module, x: torch.Tensor, y: torch.Tensor) -> dict[str, float]:
     "Cross-entropy loss and accuracy of `model` on `(x, y)`."
@@ -86,7 +87,7 @@ def train_classifier(model: torch.nn.Module,
                 for metric, value in evaluate(model, xs, ys).items(): history.log(step, split, metric, value)
             train_loss, train_acc, _, test_acc = (r[3] for r in history[-4:])
             bar.set_postfix(train_acc=f'{train_acc:.3f}', test_acc=f'{test_acc:.3f}', refresh=False)
-            if not torch.isfinite(torch.tensor(train_loss)):
+            if not math.isfinite(train_loss):
                 history.stop_reason = f'diverged: train loss is {train_loss} at step {step}'
                 warnings.warn(f"{history.stop_reason}; stopped, model and history kept (try a smaller lr)")
                 break
@@ -100,7 +101,7 @@ def train_classifier(model: torch.nn.Module,
     finally: bar.close()
     return history
 
-# %% ../nbs/04_learner.ipynb #c2c4eb96
+# %% ../nbs/04_learner.ipynb #1315a2ef
 def plot_accuracy(history: History, ax=None, fit_threshold: float = 0.99, grok_threshold: float = 0.95):
     "Train and test accuracy against step (log scale), with the fit and grok steps marked; returns the axes."
     ax = ax or plt.subplots(figsize=(7, 4))[1]

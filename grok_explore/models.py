@@ -5,13 +5,13 @@
 # %% auto #0
 __all__ = ['ACTIVATIONS', 'Abs', 'MLP']
 
-# %% ../nbs/02_models.ipynb #451fcbfe
+# %% ../nbs/02_models.ipynb #e603505c
 from collections.abc import Sequence
 
 import torch
 from torch import nn
 
-# %% ../nbs/02_models.ipynb #239e0406
+# %% ../nbs/02_models.ipynb #9b3a73d9
 class Abs(nn.Module):
     "Absolute value, a piecewise-linear activation: |h|."
     def forward(self, x): return x.abs()

@@ -21,6 +21,7 @@ def run(args, **kwargs):
     (['--hidden', '0'], 'hidden must be a positive integer'),
     (['--steps', '-5'], 'steps must be a positive integer'),
     (['--device', 'tpu'], 'device must be'),
+    (['--out', '/dev/null/plots'], 'out must be a folder'),
     (['--p', 'abc'], "invalid int value: 'abc'"),
 ])
 def test_bad_input_is_one_clear_line(args, needle):
