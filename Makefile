@@ -26,10 +26,14 @@ help:  ## list the targets
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
+# The stamp records TORCH: asking for another build (e.g. TORCH=torch) reinstalls even when .venv is current.
+ifneq ($(shell cat $(INSTALLED) 2>/dev/null),$(TORCH))
+.PHONY: $(INSTALLED)
+endif
 $(INSTALLED): $(BIN)/python settings.ini setup.py
-	$(BIN)/python -m pip install --quiet "$(TORCH)"
+	$(BIN)/python -m pip install --quiet --upgrade "$(TORCH)"
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
-	touch $@
+	echo "$(TORCH)" > $@
 
 install: $(INSTALLED)  ## create .venv if missing and install the package with its dev tools
 
