@@ -75,7 +75,7 @@ check-readme:
 	echo "ok: README.md matches nbs/index.ipynb"
 
 lint:
-	$(BIN)/ruff check --select F,E9 --target-version py310 $(LIB) tests
+	$(BIN)/ruff check --select F,E9 --target-version py310 $(LIB) tests benchmarks
 
 nbtest:
 	OMP_NUM_THREADS=1 $(BIN)/nbdev_test --n_workers 2 --timing  # one torch thread per worker: no oversubscription
