@@ -17,7 +17,7 @@ from pathlib import Path
 from matplotlib.figure import Figure
 from tqdm.auto import tqdm
 
-from .core import get_device, seed_everything
+from .core import check_int, get_device, seed_everything
 from .data import modular_arithmetic
 from .learner import Callback, History, Learner, StopWhen, after_grokking, grokking_steps, plot_accuracy
 from .models import MLP
@@ -39,9 +39,7 @@ class DemoConfig:
     out: str = 'grok_explore_out' # folder for grokking.png
 
     def __post_init__(self):
-        for name in ('hidden', 'eval_every'):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1: raise ValueError(f"{name} must be a positive integer, got {value!r}")
+        check_int('hidden', self.hidden, 1); check_int('eval_every', self.eval_every, 1)
 
 @dataclass
 class DemoResult:

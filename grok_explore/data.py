@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 
-from .core import as_dtype, get_device
+from .core import as_dtype, check_int, check_number, get_device
 
 # %% ../nbs/01_data.ipynb #d728c973
 OPERATIONS = {'+': 'add', '-': 'sub', '*': 'mul', '/': 'div'}  # symbol -> name; '/' needs a prime modulus
@@ -36,14 +36,11 @@ class ModularConfig:
         allowed = ', '.join(f"'{s}'" for s in OPERATIONS) + ' (or ' + ', '.join(OPERATIONS.values()) + ')'
         if self.operation not in _OPERATION_ALIASES: raise ValueError(f"operation must be one of {allowed}, got {self.operation!r}")
         self.operation = _OPERATION_ALIASES[self.operation]
-        if isinstance(self.p, bool) or not isinstance(self.p, int) or self.p < 2:
-            raise ValueError(f"p must be an integer >= 2 (a prime for division), got {self.p!r}")
+        check_int('p', self.p, 2)
         if self.operation == '/' and not is_prime(self.p):
             raise ValueError(f"p must be prime for division ('/'), got {self.p}")
-        if isinstance(self.train_fraction, bool) or not isinstance(self.train_fraction, (int, float)) or not 0 < self.train_fraction < 1:
-            raise ValueError(f"train_fraction must be a number in (0, 1), got {self.train_fraction!r}")
-        if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0:
-            raise ValueError(f"seed must be an integer >= 0, got {self.seed!r}")
+        check_number('train_fraction', self.train_fraction, 0, 1, low_open=True, high_open=True)
+        check_int('seed', self.seed, 0)
         n_train = round(self.train_fraction * self.n_pairs)
         if not 0 < n_train < self.n_pairs:
             raise ValueError(f"train_fraction={self.train_fraction} leaves an empty train or test set for p={self.p} ({self.n_pairs} pairs)")
@@ -117,8 +114,7 @@ class TensorData:
 
     def subset(self, n_train: int, seed: int = 0):
         "The same data set with a seeded random `n_train` of the training examples (the test set is kept)."
-        if isinstance(n_train, bool) or not isinstance(n_train, int) or not 0 < n_train <= self.n_train:
-            raise ValueError(f"n_train must be an integer in [1, {self.n_train}], got {n_train!r}")
+        check_int('n_train', n_train, 1, self.n_train)
         keep = torch.randperm(self.n_train, generator=torch.Generator().manual_seed(seed))[:n_train].to(self.x_train.device)
         return dataclasses.replace(self, x_train=self.x_train[keep], y_train=self.y_train[keep])
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .core import as_dtype, get_device
+from .core import as_dtype, check_int, get_device
 from .data import TensorData
 
 # %% ../nbs/01b_images.ipynb #80069e8c
@@ -31,9 +31,8 @@ def _tensor_data(x_train, y_train, x_test, y_test, name, targets, device, dtype)
     xs = [torch.as_tensor(np.asarray(x, dtype=np.float64)).to(device, dtype) for x in (x_train, x_test)]
     return TensorData(xs[0], labels(y_train).to(device), xs[1], labels(y_test).to(device), name=name, n_classes=n_classes)
 
-def _split(n: int, n_train: int, seed: int, name: str = 'n_train'):
-    if isinstance(n_train, bool) or not isinstance(n_train, int) or not 0 < n_train < n:
-        raise ValueError(f"{name} must be an integer in [1, {n - 1}], got {n_train!r}")
+def _split(n: int, n_train: int, seed: int):
+    check_int('n_train', n_train, 1, n - 1)
     order = np.random.default_rng(seed).permutation(n)
     return order[:n_train], order[n_train:]
 
@@ -63,8 +62,7 @@ def mnist1d(n_samples: int = 5000,   # examples generated (80% train, 20% test, 
             seed: int = 42,          # the generator's seed (42 is the package's published data set)
             targets: str = 'labels', device=None, dtype=None) -> TensorData:
     "MNIST-1D generated locally (no download): 40-sample signals of 10 classes."
-    if isinstance(n_samples, bool) or not isinstance(n_samples, int) or n_samples < 20:
-        raise ValueError(f"n_samples must be an integer >= 20, got {n_samples!r}")
+    check_int('n_samples', n_samples, 20)
     a = _mnist1d_arrays(n_samples, seed)
     data = _tensor_data(a['x'], a['y'], a['x_test'], a['y_test'], 'MNIST-1D', targets, device, dtype)
     return data if n_train is None else data.subset(n_train, seed)

@@ -20,7 +20,7 @@ import torch
 import torch.nn.functional as F
 from tqdm.auto import tqdm
 
-from .core import as_dtype, get_device
+from .core import as_dtype, check_int, check_number, get_device
 
 # %% ../nbs/04_learner.ipynb #35504fa0
 class History(list):
@@ -93,8 +93,7 @@ class MetricsCallback(Callback):
                  metrics: Iterable[Callable] | None = None,  # functions (learner, x, y) -> float or dict; default loss (+ accuracy)
                  eval_size: int | None = None,              # evaluate on a fixed random subset of this many examples per split
                  splits: tuple[str, ...] = ('train', 'test')):
-        if isinstance(every, bool) or not isinstance(every, int) or every < 1: raise ValueError(f"every must be a positive integer, got {every!r}")
-        self.every, self.metrics, self.eval_size, self.splits = every, None if metrics is None else list(metrics), eval_size, splits
+        self.every, self.metrics, self.eval_size, self.splits = check_int('every', every, 1), None if metrics is None else list(metrics), eval_size, splits
         self.seconds = 0.0  # time spent evaluating, shown by the progress bar
 
     def before_fit(self, learner):
@@ -179,9 +178,11 @@ def after_grokking(factor: float = 1.25, threshold: float = 0.95) -> Callable:
     return condition
 
 class NaNGuard(Callback):
-    "Stop with a warning when the training loss is NaN or infinite (checked every `every` steps); model and history are kept."
+    "Stop with a warning when the training loss is NaN or infinite, before the update; model and history are kept."
     order = -10
-    def __init__(self, every: int = 1): self.every = every
+    def __init__(self, every: int | None = None): self.every = every  # steps between checks; None: 1 on the CPU, 25 on a GPU (each check waits for the GPU)
+    def before_fit(self, learner):
+        if self.every is None: self.every = 1 if learner.data.x_train.device.type == 'cpu' else 25
     def after_loss(self, learner):
         if learner.step % self.every == 0 and not math.isfinite(value := learner.loss.item()):
             reason = f'diverged: training loss is {value} at step {learner.step}'
@@ -226,10 +227,8 @@ class Learner:
         if not all(hasattr(data, k) for k in ('x_train', 'y_train', 'x_test', 'y_test')):
             raise TypeError(f"data must have x_train, y_train, x_test, y_test (e.g. a TensorData), got {type(data).__name__}")
         if not isinstance(model, torch.nn.Module): raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
-        for name, value, ok in [('lr', lr, lambda v: v > 0), ('weight_decay', weight_decay, lambda v: v >= 0)]:
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not ok(value): raise ValueError(f"{name} must be a {'positive' if name == 'lr' else 'non-negative'} number, got {value!r}")
-        if batch_size is not None and (isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1):
-            raise ValueError(f"batch_size must be a positive integer or None (full batch), got {batch_size!r}")
+        check_number('lr', lr, 0, low_open=True); check_number('weight_decay', weight_decay, 0)
+        if batch_size is not None: check_int('batch_size', batch_size, 1)
         device = get_device(device) if device is not None else data.x_train.device
         self.data = data.to(device, dtype) if hasattr(data, 'to') else data
         float_dtype = self.data.x_train.dtype if self.data.x_train.is_floating_point() else as_dtype(dtype)
@@ -295,7 +294,7 @@ class Learner:
 
     def fit(self, steps: int) -> History:
         "Train for `steps` more steps; returns the history (also when stopped early or interrupted)."
-        if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1: raise ValueError(f"steps must be a positive integer, got {steps!r}")
+        check_int('steps', steps, 1)
         self.fit_steps, self.stop_requested, end = steps, False, self.step + steps
         self.history.stop_reason = None
         self.model.train()

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
+from .core import check_int, check_number
+
 # %% ../nbs/02_models.ipynb #9b3a73d9
 class Abs(nn.Module):
     "Absolute value, a piecewise-linear activation: |h|."
@@ -32,7 +34,7 @@ class MLP(nn.Module):
         if not isinstance(widths, list) or len(widths) < 2 or not all(isinstance(w, int) and not isinstance(w, bool) and w > 0 for w in widths):
             raise ValueError(f"widths must be a sequence of at least two positive ints (input, ..., output), got {widths!r}")
         if activation not in ACTIVATIONS: raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}, got {activation!r}")
-        if not isinstance(init_scale, (int, float)) or not init_scale > 0: raise ValueError(f"init_scale must be a positive number, got {init_scale!r}")
+        check_number('init_scale', init_scale, 0, low_open=True)
         self.widths, self.activation_name = widths, activation
         self.layers = nn.ModuleList(nn.Linear(i, o, bias=bias) for i, o in zip(widths[:-1], widths[1:]))
         self.activation = ACTIVATIONS[activation]()
@@ -54,10 +56,8 @@ class Committee(nn.Module):
                  epsilon: float = 0.5,     # strength ε of the quadratic term
                  init_scale: float = 1.0): # w_i ~ N(0, init_scale² I)
         super().__init__()
-        for name, value in [('d_in', d_in), ('width', width)]:
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1: raise ValueError(f"{name} must be a positive integer, got {value!r}")
-        if not isinstance(epsilon, (int, float)): raise ValueError(f"epsilon must be a number, got {epsilon!r}")
-        self.epsilon = float(epsilon)
+        check_int('d_in', d_in, 1); check_int('width', width, 1)
+        self.epsilon = check_number('epsilon', epsilon)
         self.weight = nn.Parameter(init_scale * torch.randn(width, d_in))  # (N, D): row i is w_i
 
     def forward(self, x):  # (B, D) -> (B,)
@@ -76,8 +76,9 @@ class Transformer(nn.Module):
                  d_mlp: int = 512,
                  init_scale: float = 1.0):  # multiplies every initial parameter
         super().__init__()
+        check_number('init_scale', init_scale, 0, low_open=True)
         for name, value in [('vocab_size', vocab_size), ('n_classes', n_classes), ('seq_len', seq_len), ('d_model', d_model), ('n_heads', n_heads), ('d_mlp', d_mlp)]:
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1: raise ValueError(f"{name} must be a positive integer, got {value!r}")
+            check_int(name, value, 1)
         if d_model % n_heads: raise ValueError(f"d_model ({d_model}) must be divisible by n_heads ({n_heads})")
         self.vocab_size, self.n_heads = vocab_size, n_heads
         self.embed = nn.Embedding(vocab_size, d_model)

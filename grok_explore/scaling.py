@@ -12,6 +12,8 @@ import torch
 from torch import nn
 from torch.func import functional_call, jvp
 
+from .core import check_number
+
 # %% ../nbs/03_scaling.ipynb #4751efad
 def _frozen_copy(module: nn.Module, model: nn.Module):
     "Store a detached copy of `model`'s parameters on `module` as buffers (they move with .to() and are saved)."
@@ -24,15 +26,13 @@ def _theta0(module: nn.Module) -> dict[str, torch.Tensor]:
 
 def lazy_rich_lr(eta0: float, alpha: float) -> float:
     "The learning rate `η₀/α²` that makes the centred output move at the same speed for every α."
-    if not alpha > 0: raise ValueError(f"alpha must be positive, got {alpha!r}")
-    return eta0 / alpha ** 2
+    return check_number('eta0', eta0, 0, low_open=True) / check_number('alpha', alpha, 0, low_open=True) ** 2
 
 class Centered(nn.Module):
     "The centred, scaled model `α·(f(x; θ) − f(x; θ₀))`; θ₀ is a frozen copy (buffers) of the initial parameters."
     def __init__(self, model: nn.Module, alpha: float = 1.0):
         super().__init__()
-        if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not alpha > 0: raise ValueError(f"alpha must be a positive number, got {alpha!r}")
-        self.model, self.alpha = model, float(alpha)
+        self.model, self.alpha = model, check_number('alpha', alpha, 0, low_open=True)
         _frozen_copy(self, model)
 
     def initial(self, x):

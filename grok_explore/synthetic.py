@@ -11,17 +11,12 @@ from dataclasses import dataclass
 
 import torch
 
-from .core import as_dtype, get_device
+from .core import as_dtype, check_int, check_number, get_device
 from .data import TensorData
 
 # %% ../nbs/01a_synthetic.ipynb #f57eb534
-def _check_count(name: str, value, minimum: int = 1):
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
-
 def _generator(seed: int) -> torch.Generator:
-    _check_count('seed', seed, 0)
-    return torch.Generator().manual_seed(seed)
+    return torch.Generator().manual_seed(check_int('seed', seed, 0))
 
 # %% ../nbs/01a_synthetic.ipynb #83d8eb1d
 @dataclass(repr=False)
@@ -35,7 +30,7 @@ def polynomial_teacher(d: int = 100,          # input dimension D (their Fig. 1:
                        seed: int = 0,         # draws β, the training set and the test set
                        device=None, dtype=None) -> PolynomialData:
     "Kumar et al.'s quadratic teacher: inputs `x ~ N(0, I/D)`, targets `y = ½(β·x)²`, `β ~ N(0, I)`."
-    for name, value in [('d', d), ('n_train', n_train), ('n_test', n_test)]: _check_count(name, value)
+    for name, value in [('d', d), ('n_train', n_train), ('n_test', n_test)]: check_int(name, value, 1)
     g, dtype = _generator(seed), as_dtype(dtype)
     beta = torch.randn(d, generator=g, dtype=torch.float64)
     x = torch.randn(n_train + n_test, d, generator=g, dtype=torch.float64) / math.sqrt(d)  # (P + n_test, D)
@@ -55,8 +50,8 @@ def student_teacher(d: int = 10,              # input dimension
                     seed: int = 0,            # draws the teacher and the data
                     device=None, dtype=None) -> TensorData:
     "Regression on a random one-hidden-layer ReLU teacher `y = W₂ relu(W₁ x)/√hidden`, `x ~ N(0, I)`."
-    for name, value in [('d', d), ('hidden', hidden), ('n_outputs', n_outputs), ('n_train', n_train), ('n_test', n_test)]: _check_count(name, value)
-    if not isinstance(noise, (int, float)) or noise < 0: raise ValueError(f"noise must be a number >= 0, got {noise!r}")
+    for name, value in [('d', d), ('hidden', hidden), ('n_outputs', n_outputs), ('n_train', n_train), ('n_test', n_test)]: check_int(name, value, 1)
+    check_number('noise', noise, 0)
     g, dtype = _generator(seed), as_dtype(dtype)
     w1 = torch.randn(hidden, d, generator=g, dtype=torch.float64) / math.sqrt(d)
     w2 = torch.randn(n_outputs, hidden, generator=g, dtype=torch.float64) / math.sqrt(hidden)
@@ -81,8 +76,8 @@ def sparse_parity(n_bits: int = 40,     # input bits, each ±1
                   seed: int = 0,        # draws the subset and the data
                   device=None, dtype=None) -> ParityData:
     "Sparse parity: `x ∈ {±1}ⁿ`, class 1 when the product of `k` hidden coordinates is −1 (an odd number of −1s)."
-    _check_count('n_bits', n_bits); _check_count('n_train', n_train); _check_count('n_test', n_test)
-    if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= n_bits: raise ValueError(f"k must be an integer in [1, n_bits={n_bits}], got {k!r}")
+    check_int('n_bits', n_bits, 1); check_int('n_train', n_train, 1); check_int('n_test', n_test, 1)
+    check_int('k', k, 1, n_bits)
     g = _generator(seed)
     subset = torch.randperm(n_bits, generator=g)[:k].sort().values
     x = torch.randint(0, 2, (n_train + n_test, n_bits), generator=g) * 2 - 1
@@ -98,7 +93,7 @@ def xor(d: int = 2,            # input dimension; only the first two coordinates
         seed: int = 0,
         device=None, dtype=None) -> TensorData:
     "XOR: `x ~ N(0, I_d)`, class 1 when the first two coordinates have different signs."
-    _check_count('d', d, 2); _check_count('n_train', n_train); _check_count('n_test', n_test)
+    check_int('d', d, 2); check_int('n_train', n_train, 1); check_int('n_test', n_test, 1)
     x = torch.randn(n_train + n_test, d, generator=_generator(seed))
     y = ((x[:, 0] > 0) != (x[:, 1] > 0)).long()
     device = get_device(device)
