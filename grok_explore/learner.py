@@ -54,12 +54,17 @@ class History(list):
         Path(path).write_text(json.dumps({'stop_reason': self.stop_reason, 'records': list(self)}))
 
     @classmethod
+    def from_records(cls, records: Iterable, stop_reason: str | None = None) -> 'History':
+        "A history from `(step, split, metric, value)` sequences (e.g. read back from a file)."
+        history = cls(tuple(r) for r in records)
+        history.stop_reason = stop_reason
+        return history
+
+    @classmethod
     def load(cls, path: str | Path) -> 'History':
         "Read a history written by `save`."
         saved = json.loads(Path(path).read_text())
-        history = cls(tuple(r) for r in saved['records'])
-        history.stop_reason = saved['stop_reason']
-        return history
+        return cls.from_records(saved['records'], saved['stop_reason'])
 
 # %% ../nbs/04_learner.ipynb #b1e268b5
 EVENTS = ('before_fit', 'after_loss', 'after_backward', 'after_step', 'after_fit')
@@ -125,7 +130,8 @@ class MetricsCallback(Callback):
         if learner.step % self.every == 0: self.record(learner)
 
     def after_fit(self, learner):
-        if learner.history and learner.history[-1][0] != learner.step: self.record(learner)
+        ready = hasattr(self, '_sets')  # before_fit ran
+        if ready and learner.history and learner.history[-1][0] != learner.step: self.record(learner)
 
 # %% ../nbs/04_learner.ipynb #27076625
 class ProgressCallback(Callback):
@@ -146,11 +152,12 @@ class ProgressCallback(Callback):
         metric = next((m for m in self.show if learner.history.last('train', m) is not None), None)
         out = {f'{split}_{metric}': f'{learner.history.last(split, metric):.3g}' for split in ('train', 'test')
                if metric and learner.history.last(split, metric) is not None}
-        metrics = next((cb for cb in learner.callbacks if isinstance(cb, MetricsCallback)), None)
+        metrics = learner.callback(MetricsCallback)
         if metrics: out['metrics'] = f'{metrics.seconds / max(time.perf_counter() - self.start, 1e-9):.0%} of time'
         return out
 
     def after_fit(self, learner):
+        if not hasattr(self, 'bar'): return  # before_fit never ran
         self.bar.set_postfix(self.summary(learner), refresh=False)
         self.bar.close()
 
@@ -323,8 +330,7 @@ class Learner:
         "Restore a checkpoint written by `save` (same model and optimizer types)."
         state = torch.load(path, map_location=self.data.x_train.device, weights_only=True)
         self.model.load_state_dict(state['model']); self.optimizer.load_state_dict(state['optimizer'])
-        self.step, self.history = state['step'], History(tuple(r) for r in state['history'])
-        self.history.stop_reason = state['stop_reason']
+        self.step, self.history = state['step'], History.from_records(state['history'], state['stop_reason'])
         return self
 
 # %% ../nbs/04_learner.ipynb #13ae3606
