@@ -100,6 +100,7 @@ class MetricsCallback(Callback):
                  splits: tuple[str, ...] = ('train', 'test')):
         self.every, self.metrics, self.eval_size, self.splits = check_int('every', every, 1), None if metrics is None else list(metrics), eval_size, splits
         self.seconds = 0.0  # time spent evaluating, shown by the progress bar
+        self.last_step = None  # step of this callback's latest record
 
     def before_fit(self, learner):
         if self.metrics is None: self.metrics = [loss_metric] + ([accuracy] if learner.data.task == 'classification' else [])
@@ -110,7 +111,7 @@ class MetricsCallback(Callback):
                 keep = torch.randperm(len(y), generator=torch.Generator().manual_seed(0))[:self.eval_size].to(y.device)
                 x, y = x[keep], y[keep]
             self._sets[split] = (x, y)
-        if not learner.history: self.record(learner)
+        if self.last_step is None: self.record(learner)  # the starting point, once
 
     def record(self, learner):
         "Evaluate every metric on every split now and log it at the current step."
@@ -124,14 +125,13 @@ class MetricsCallback(Callback):
                         learner.history.log(learner.step, split, name, v)
         finally: learner.model.train(was_training)
         self.seconds += time.perf_counter() - start
-        learner.recorded = True
+        self.last_step, learner.recorded = learner.step, True
 
     def after_step(self, learner):
         if learner.step % self.every == 0: self.record(learner)
 
     def after_fit(self, learner):
-        ready = hasattr(self, '_sets')  # before_fit ran
-        if ready and learner.history and learner.history[-1][0] != learner.step: self.record(learner)
+        if hasattr(self, '_sets') and self.last_step != learner.step: self.record(learner)  # the end point
 
 # %% ../nbs/04_learner.ipynb #27076625
 class ProgressCallback(Callback):
