@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['EVENTS', 'LOSSES', 'OPTIMIZERS', 'History', 'CancelFit', 'Callback', 'loss_metric', 'accuracy', 'MetricsCallback',
-           'ProgressCallback', 'StopWhen', 'grokked', 'after_grokking', 'NaNGuard', 'Checkpoint', 'half_mse', 'Learner',
-           'grokking_steps', 'plot_accuracy']
+           'ProgressCallback', 'StopWhen', 'grokked', 'after_grokking', 'NaNGuard', 'Checkpoint', 'half_mse',
+           'loss_function', 'Learner', 'grokking_steps', 'plot_accuracy']
 
 # %% ../nbs/04_learner.ipynb #d1e2aac9
 import json
@@ -212,9 +212,13 @@ def half_mse(out, y):
 LOSSES = {'cross_entropy': F.cross_entropy, 'mse': F.mse_loss, 'half_mse': half_mse}
 OPTIMIZERS = {'adamw': torch.optim.AdamW, 'adam': torch.optim.Adam, 'sgd': torch.optim.SGD}
 
-def _squeezed(loss):
-    "Let a (B, 1) output meet a (B,) target."
-    def fn(out, y): return loss(out.squeeze(-1) if out.ndim == y.ndim + 1 and out.shape[-1] == 1 else out, y)
+def loss_function(loss: str | Callable, targets: torch.Tensor | None = None) -> Callable:
+    "A loss `fn(out, y)` from a name in `LOSSES`, 'auto' (cross-entropy for integer `targets`, else MSE) or a function; (B, 1) outputs meet (B,) targets."
+    if callable(loss): return loss
+    if loss == 'auto': loss = 'cross_entropy' if targets is not None and not targets.is_floating_point() else 'mse'
+    if loss not in LOSSES: raise ValueError(f"loss must be 'auto', {', '.join(map(repr, LOSSES))} or a function (out, y) -> loss, got {loss!r}")
+    base = LOSSES[loss]
+    def fn(out, y): return base(out.squeeze(-1) if out.ndim == y.ndim + 1 and out.shape[-1] == 1 else out, y)
     return fn
 
 class Learner:
@@ -240,19 +244,13 @@ class Learner:
         self.data = data.to(device, dtype) if hasattr(data, 'to') else data
         float_dtype = self.data.x_train.dtype if self.data.x_train.is_floating_point() else as_dtype(dtype)
         self.model = model.to(device=device, dtype=float_dtype)
-        self.loss_fn = self._loss(loss)
+        self.loss_fn = loss_function(loss, self.data.y_train)
         self.optimizer = self._optimizer(optimizer, lr, weight_decay)
         self.batch_size, self.generator = batch_size, torch.Generator().manual_seed(seed)
         defaults = [NaNGuard()] + ([MetricsCallback(metrics_every)] if metrics_every else []) + ([ProgressCallback()] if progress else [])
         self.callbacks = sorted(defaults + list(callbacks), key=lambda cb: cb.order)
         self.history, self.step, self.fit_steps, self.stop_requested, self.recorded = History(), 0, 0, False, False
         self._order = None
-
-    def _loss(self, loss):
-        if callable(loss): return loss
-        if loss == 'auto': loss = 'mse' if self.data.y_train.is_floating_point() else 'cross_entropy'
-        if loss not in LOSSES: raise ValueError(f"loss must be 'auto', {', '.join(map(repr, LOSSES))} or a function (out, y) -> loss, got {loss!r}")
-        return _squeezed(LOSSES[loss])
 
     def _optimizer(self, optimizer, lr, weight_decay):
         if callable(optimizer) and not isinstance(optimizer, str): return optimizer(self.model.parameters())

@@ -4,12 +4,14 @@
 
 # %% auto #0
 __all__ = ['NTK_METHODS', 'ntk_loop', 'parameter_jacobian', 'mlp_ntk', 'empirical_ntk', 'ntk_matvec', 'kernel_target_alignment',
-           'kernel_alignment', 'relative_kernel_change', 'kernel_regression', 'lazy_prediction', 'ntk_metric']
+           'kernel_alignment', 'relative_kernel_change', 'kernel_regression', 'lazy_prediction', 'lazy_test_loss',
+           'ntk_metric']
 
 # %% ../nbs/06_ntk.ipynb #5f60e762
 import torch
 from torch.func import functional_call, jacrev, jvp, vjp, vmap
 
+from .learner import loss_function
 from .models import MLP
 from .scaling import Centered
 
@@ -140,7 +142,14 @@ def lazy_prediction(model: torch.nn.Module, x_train: torch.Tensor, y_train: torc
     K = full.permute(0, 2, 1, 3).reshape(n * C, n * C); K_cross = cross.permute(0, 2, 1, 3).reshape(m * C, n * C)
     return f_test + kernel_regression(K, (y - f_train).reshape(-1), K_cross, ridge).reshape(m, C)
 
-# %% ../nbs/06_ntk.ipynb #bdd4bb63
+# %% ../nbs/06_ntk.ipynb #72523651
+def lazy_test_loss(model: torch.nn.Module, data, loss: str = 'half_mse', ridge: float = 0.0) -> float:
+    "Test loss of the lazy limit of `model` on `data` (regression with its current NTK, e.g. K₀ at initialisation)."
+    loss_fn = loss_function(loss, data.y_train)
+    prediction = lazy_prediction(model, data.x_train, data.y_train, data.x_test, ridge)
+    return loss_fn(prediction, data.y_test.to(prediction.dtype)).item()
+
+# %% ../nbs/06_ntk.ipynb #df015526
 def ntk_metric(max_points: int = 256, centered: bool = False):
     "A `MetricsCallback` metric: {'ntk_target_alignment', 'ntk_initial_alignment', 'ntk_change'} on the evaluation set."
     initial = {}
