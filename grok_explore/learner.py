@@ -67,7 +67,7 @@ class History(list):
         return cls.from_records(saved['records'], saved['stop_reason'])
 
 # %% ../nbs/04_learner.ipynb #b1e268b5
-EVENTS = ('before_fit', 'after_loss', 'after_backward', 'after_step', 'after_fit')
+EVENTS = ('before_fit', 'before_forward', 'after_loss', 'after_backward', 'after_step', 'after_fit')
 
 class CancelFit(Exception):
     "Raise from a callback to end training; the message becomes the history's `stop_reason`."
@@ -152,6 +152,7 @@ class ProgressCallback(Callback):
         metric = next((m for m in self.show if learner.history.last('train', m) is not None), None)
         out = {f'{split}_{metric}': f'{learner.history.last(split, metric):.3g}' for split in ('train', 'test')
                if metric and learner.history.last(split, metric) is not None}
+        out.update({name: f'{value.item():.3g}' for name, value in learner.penalties.items()})
         metrics = learner.callback(MetricsCallback)
         if metrics: out['metrics'] = f'{metrics.seconds / max(time.perf_counter() - self.start, 1e-9):.0%} of time'
         return out
@@ -250,6 +251,7 @@ class Learner:
         defaults = [NaNGuard()] + ([MetricsCallback(metrics_every)] if metrics_every else []) + ([ProgressCallback()] if progress else [])
         self.callbacks = sorted(defaults + list(callbacks), key=lambda cb: cb.order)
         self.history, self.step, self.fit_steps, self.stop_requested, self.recorded = History(), 0, 0, False, False
+        self.penalties = {}  # name -> latest penalty tensor added by a regulariser (shown by the progress bar)
         self._order = None
 
     def _optimizer(self, optimizer, lr, weight_decay):
@@ -287,10 +289,12 @@ class Learner:
         return x[index], y[index]
 
     def one_step(self):
-        "Forward, loss, backward, update, with the events in between."
-        x, y = self.batch()
-        self.loss = self.loss_fn(self.model(x), y)
-        self.run('after_loss')
+        "Forward, loss, backward, update, with the events in between (callbacks see `x`, `y`, `out`, `loss`)."
+        self.x, self.y = self.batch()
+        self.run('before_forward')                   # e.g. GrokAlign makes x require gradients
+        self.out = self.model(self.x)
+        self.loss = self.loss_fn(self.out, self.y)
+        self.run('after_loss')                       # regularisers add their penalty to self.loss
         self.optimizer.zero_grad(set_to_none=True)
         self.loss.backward()
         self.run('after_backward')

@@ -1,0 +1,62 @@
+"""Cost of one GrokAlign training step over a plain step, same model, same batch, measured side by side.
+
+GrokAlign's image model (MLP 784-196-196-196-10 without biases, initial weights x 8, AdamW lr 1e-3 wd 0.01, MSE on
+one-hot targets), full-batch steps on random MNIST-shaped inputs (step time depends only on shapes). Variants: a
+plain step; GrokAlign with the default one-projection estimate (VJP inside the same graph); the same on a random
+quarter of the batch (`subsample=0.25`, a separate forward); GrokAlign with the exact norm (C batched VJPs). Reported for two batch sizes and two output sizes. The steps-to-grokking comparison
+(`grokalign_steps_speedup`) is not measured yet. Usage: python benchmarks/bench_grokalign.py [--quick]
+"""
+import argparse
+import statistics
+import time
+
+import torch
+
+from grok_explore.core import seed_everything
+from grok_explore.data import TensorData
+from grok_explore.learner import Learner
+from grok_explore.models import MLP
+from grok_explore.regularisers import GrokAlign
+
+
+def step_time(batch: int, outputs: int, callbacks, steps: int) -> float:
+    "Seconds per step of a fresh learner (after 3 warm-up steps)."
+    seed_everything(0)
+    x = torch.rand(batch, 784)
+    y = torch.nn.functional.one_hot(torch.randint(0, outputs, (batch,)), outputs).float()
+    learner = Learner(MLP([784, 196, 196, 196, outputs], bias=False, init_scale=8), TensorData(x, y, x[:10], y[:10]),
+                      lr=1e-3, weight_decay=0.01, metrics_every=None, progress=False, callbacks=callbacks)
+    learner.fit(3)
+    start = time.perf_counter()
+    learner.fit(steps)
+    return (time.perf_counter() - start) / steps
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--quick', action='store_true', help='fewer steps and repeats (under 2 minutes)')
+    args = parser.parse_args()
+    steps, repeats = (20, 3) if args.quick else (60, 5)
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, float32, cpu; median of {repeats} alternating runs of {steps} steps")
+    variants = {'plain': lambda: [], 'GrokAlign (1 projection)': lambda: [GrokAlign(1e-4)],
+                'GrokAlign (1 proj., 1/4 batch)': lambda: [GrokAlign(1e-4, subsample=0.25)],
+                'GrokAlign (exact)': lambda: [GrokAlign(1e-4, exact=True)]}
+    ratios = {}
+    for batch, outputs in [(200, 10), (1024, 10), (200, 100)]:
+        times = {name: [] for name in variants}
+        for _ in range(repeats):
+            for name, make in variants.items(): times[name].append(step_time(batch, outputs, make(), steps))
+        medians = {name: statistics.median(t) for name, t in times.items()}
+        print(f"\nbatch {batch}, {outputs} outputs")
+        for name, t in medians.items(): print(f"  {name:26} {1000 * t:7.2f} ms/step   {t / medians['plain']:.2f}x plain")
+        ratios[(batch, outputs)] = medians['GrokAlign (1 projection)'] / medians['plain']
+        ratios[(batch, outputs, 'quarter')] = medians['GrokAlign (1 proj., 1/4 batch)'] / medians['plain']
+    print()
+    print(f"grokalign_step_cost_ratio = {ratios[(200, 10)]:.2f}")
+    print(f"grokalign_step_cost_ratio_batch1024 = {ratios[(1024, 10)]:.2f}")
+    print(f"grokalign_step_cost_ratio_quarter_batch = {ratios[(200, 10, 'quarter')]:.2f}")
+    print(f"grokalign_step_cost_ratio_quarter_batch1024 = {ratios[(1024, 10, 'quarter')]:.2f}")
+
+
+if __name__ == '__main__':
+    main()
