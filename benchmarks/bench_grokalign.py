@@ -18,6 +18,8 @@ from grok_explore.learner import Learner, StopWhen, grokked
 from grok_explore.models import MLP
 from grok_explore.regularisers import GrokAlign
 
+from common import alternating_medians
+
 
 def step_time(batch: int, outputs: int, callbacks, steps: int) -> float:
     "Seconds per step of a fresh learner (after 3 warm-up steps)."
@@ -53,10 +55,7 @@ def main():
                 'GrokAlign (exact)': lambda: [GrokAlign(1e-4, exact=True)]}
     ratios = {}
     for batch, outputs in [(200, 10), (1024, 10), (200, 100)]:
-        times = {name: [] for name in variants}
-        for _ in range(repeats):
-            for name, make in variants.items(): times[name].append(step_time(batch, outputs, make(), steps))
-        medians = {name: statistics.median(t) for name, t in times.items()}
+        medians = alternating_medians({name: (lambda make=make: step_time(batch, outputs, make(), steps)) for name, make in variants.items()}, repeats)
         print(f"\nbatch {batch}, {outputs} outputs")
         for name, t in medians.items(): print(f"  {name:26} {1000 * t:7.2f} ms/step   {t / medians['plain']:.2f}x plain")
         ratios[(batch, outputs)] = medians['GrokAlign (1 projection)'] / medians['plain']

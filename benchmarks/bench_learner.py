@@ -8,8 +8,6 @@ import argparse
 import contextlib
 import copy
 import io
-import statistics
-import time
 
 import torch
 import torch.nn.functional as F
@@ -19,6 +17,8 @@ from grok_explore.data import modular_arithmetic
 from grok_explore.learner import Learner
 from grok_explore.models import MLP, Committee
 from grok_explore.synthetic import polynomial_teacher
+
+from common import alternating_medians, timed
 
 
 def bare_loop(model, data, steps, lr, weight_decay, every, classification):
@@ -47,21 +47,14 @@ def learner_loop(model, data, steps, lr, weight_decay, every, progress):
     return learner.history
 
 
-def timed(fn):
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
-
-
 def compare(name, make_model, data, steps, repeats, lr, weight_decay, classification):
     "Median seconds of the bare loop and of the learner (with and without its progress bar), alternating."
     initial = make_model()
-    times = {'bare': [], 'learner': [], 'learner, no progress bar': []}
-    for _ in range(repeats):
-        times['bare'].append(timed(lambda: bare_loop(copy.deepcopy(initial), data, steps, lr, weight_decay, 100, classification)))
-        times['learner'].append(timed(lambda: learner_loop(copy.deepcopy(initial), data, steps, lr, weight_decay, 100, True)))
-        times['learner, no progress bar'].append(timed(lambda: learner_loop(copy.deepcopy(initial), data, steps, lr, weight_decay, 100, False)))
-    medians = {k: statistics.median(v) for k, v in times.items()}
+    medians = alternating_medians({
+        'bare': lambda: timed(lambda: bare_loop(copy.deepcopy(initial), data, steps, lr, weight_decay, 100, classification)),
+        'learner': lambda: timed(lambda: learner_loop(copy.deepcopy(initial), data, steps, lr, weight_decay, 100, True)),
+        'learner, no progress bar': lambda: timed(lambda: learner_loop(copy.deepcopy(initial), data, steps, lr, weight_decay, 100, False)),
+    }, repeats)
     print(f"\n{name}: {steps} steps, metrics every 100, median of {repeats}")
     for k, v in medians.items(): print(f"  {k:26} {v:7.3f} s  {1000 * v / steps:6.3f} ms/step  ratio {v / medians['bare']:.3f}")
     return medians['learner'] / medians['bare'], medians['learner, no progress bar'] / medians['bare']

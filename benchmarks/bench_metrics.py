@@ -7,8 +7,6 @@
 All variants run alternately in the same process and are checked to agree. Usage: python benchmarks/bench_metrics.py [--quick]
 """
 import argparse
-import statistics
-import time
 
 import torch
 
@@ -17,15 +15,13 @@ from grok_explore.jacobian import centroid, input_jacobian
 from grok_explore.models import MLP
 from grok_explore.ntk import empirical_ntk, ntk_loop
 
+from common import alternating_medians, timed
+
 
 def median_times(functions: dict, repeats: int) -> dict:
     "Median wall time of each function, run alternately `repeats` times (after one warm-up call each)."
     for fn in functions.values(): fn()
-    times = {name: [] for name in functions}
-    for _ in range(repeats):
-        for name, fn in functions.items():
-            start = time.perf_counter(); fn(); times[name].append(time.perf_counter() - start)
-    return {name: statistics.median(t) for name, t in times.items()}
+    return alternating_medians({name: (lambda fn=fn: timed(fn)) for name, fn in functions.items()}, repeats)
 
 
 def report(title, medians, baseline):

@@ -30,10 +30,15 @@ def ntk_loop(model: torch.nn.Module, x1: torch.Tensor, x2: torch.Tensor | None =
     return torch.einsum('acp,bcp->ab', g1, g2)
 
 # %% ../nbs/06_ntk.ipynb #3e80bf56
-def parameter_jacobian(model: torch.nn.Module, x: torch.Tensor) -> torch.Tensor:  # (B, ...) -> (B, C, P)
-    "Per-sample Jacobians of the outputs with respect to all trainable parameters, flattened: `vmap(jacrev)`."
+def _split_state(model: torch.nn.Module) -> tuple[dict, dict]:
+    "Trainable parameters (detached, for torch.func) and everything else the forward pass needs (frozen parameters, buffers)."
     params = {n: p.detach() for n, p in model.named_parameters() if p.requires_grad}
     frozen = {**{n: p for n, p in model.named_parameters() if not p.requires_grad}, **dict(model.named_buffers())}
+    return params, frozen
+
+def parameter_jacobian(model: torch.nn.Module, x: torch.Tensor) -> torch.Tensor:  # (B, ...) -> (B, C, P)
+    "Per-sample Jacobians of the outputs with respect to all trainable parameters, flattened: `vmap(jacrev)`."
+    params, frozen = _split_state(model)
     def single(params, xi):
         return functional_call(model, {**params, **frozen}, (xi.unsqueeze(0),)).reshape(-1)  # (C,)
     jac = vmap(jacrev(single), in_dims=(None, 0))(params, x)       # {name: (B, C, *shape)}
@@ -94,8 +99,7 @@ def empirical_ntk(model: torch.nn.Module, x1: torch.Tensor, x2: torch.Tensor | N
 # %% ../nbs/06_ntk.ipynb #abf2c9e9
 def ntk_matvec(model: torch.nn.Module, x: torch.Tensor, v: torch.Tensor) -> torch.Tensor:  # (B, ...), (B, C) -> (B, C)
     "`K v` for the full NTK operator on outputs, as `J (Jᵀ v)`: one VJP and one JVP, no `n × P` Jacobian."
-    params = {n: p.detach() for n, p in model.named_parameters() if p.requires_grad}
-    frozen = {**{n: p for n, p in model.named_parameters() if not p.requires_grad}, **dict(model.named_buffers())}
+    params, frozen = _split_state(model)
     f = lambda params: functional_call(model, {**params, **frozen}, (x,)).reshape(len(x), -1)  # (B, C)
     out, pullback = vjp(f, params)
     (jt_v,) = pullback(v.reshape(out.shape).to(out.dtype))                                     # Jᵀv, shaped like the parameters
