@@ -32,6 +32,7 @@ class CommitteeSweep:
 def committee_sweep(data, alphas, width: int = 500, epsilon: float = 0.02, eta0: float = 500.0, steps: int = 100_000,
                     record_every: int = 100, seed: int = 0, dtype='float32', device=None, progress: bool = True) -> CommitteeSweep:
     "Full-batch GD on `Centered(Committee(D, width, epsilon), α)` with lr `eta0/α²`, for every α at once, in (w̄, M)."
+    if not hasattr(data, 'beta'): raise TypeError(f"data must be a polynomial teacher (with beta), e.g. polynomial_teacher(...), got {type(data).__name__}")
     alphas = torch.as_tensor(alphas, dtype=torch.float64).reshape(-1)
     if not (alphas > 0).all(): raise ValueError(f"alphas must all be positive, got {alphas.tolist()}")
     check_int('width', width, 1); check_number('epsilon', epsilon); check_number('eta0', eta0, 0, low_open=True)
