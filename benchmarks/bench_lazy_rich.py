@@ -6,7 +6,6 @@ NumPy float64, one alpha after another (test loss from a 2,000-point test set ev
 runs all alphas at once on (w_bar, M) in torch float32, test loss from the closed form. Both are timed over the same
 number of steps in this run and their trajectories are checked to agree. Usage: python benchmarks/bench_lazy_rich.py [--quick]
 """
-import argparse
 import time
 
 import numpy as np
@@ -14,6 +13,8 @@ import torch
 
 from grok_explore.committee_dynamics import committee_sweep
 from grok_explore.synthetic import polynomial_teacher
+
+from common import quick_flag
 
 ALPHAS = (0.25, 0.5, 1.0, 2.0, 4.0)
 D, P, N, EPS, ETA0 = 100, 550, 500, 0.02, 500.0
@@ -38,10 +39,8 @@ def numpy_reference(data, alpha, steps, seed=0):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--quick', action='store_true', help='time 500 steps of each instead of 3,000 (under 2 minutes)')
-    args = parser.parse_args()
-    steps = 500 if args.quick else 3000
+    quick = quick_flag(__doc__, 'time 500 steps of each instead of 3,000 (under 2 minutes)')
+    steps = 500 if quick else 3000
     print(f"torch {torch.__version__}, numpy {np.__version__}, {torch.get_num_threads()} threads, cpu; {steps} steps of {len(ALPHAS)} alphas each way")
     data = polynomial_teacher(d=D, n_train=P, n_test=2000, device='cpu', dtype='float64')
 

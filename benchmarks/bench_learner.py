@@ -4,7 +4,6 @@ Both train the same model from the same initial weights for the same number of f
 train/test loss and accuracy every 100 steps. Runs alternate (bare, learner, bare, learner, ...) and the medians are
 compared, so both see the same machine load. Usage: python benchmarks/bench_learner.py [--quick]
 """
-import argparse
 import contextlib
 import copy
 import io
@@ -18,7 +17,7 @@ from grok_explore.learner import Learner
 from grok_explore.models import MLP, Committee
 from grok_explore.synthetic import polynomial_teacher
 
-from common import alternating_medians, timed
+from common import alternating_medians, quick_flag, timed
 
 
 def bare_loop(model, data, steps, lr, weight_decay, every, classification):
@@ -61,10 +60,8 @@ def compare(name, make_model, data, steps, repeats, lr, weight_decay, classifica
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--quick', action='store_true', help='fewer steps and repeats (under 2 minutes)')
-    args = parser.parse_args()
-    steps, repeats = (600, 3) if args.quick else (2000, 5)
+    quick = quick_flag(__doc__, 'fewer steps and repeats (under 2 minutes)')
+    steps, repeats = (600, 3) if quick else (2000, 5)
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, device cpu")
 
     seed_everything(0)

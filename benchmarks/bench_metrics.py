@@ -6,7 +6,6 @@
   then summed over outputs, against one vector-Jacobian product.
 All variants run alternately in the same process and are checked to agree. Usage: python benchmarks/bench_metrics.py [--quick]
 """
-import argparse
 
 import torch
 
@@ -15,7 +14,7 @@ from grok_explore.jacobian import centroid, input_jacobian
 from grok_explore.models import MLP
 from grok_explore.ntk import empirical_ntk, ntk_loop
 
-from common import alternating_medians, timed
+from common import alternating_medians, quick_flag, timed
 
 
 def median_times(functions: dict, repeats: int) -> dict:
@@ -30,10 +29,8 @@ def report(title, medians, baseline):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--quick', action='store_true', help='fewer points and repeats (under 2 minutes)')
-    args = parser.parse_args()
-    n_ntk, n_centroid, repeats = (256, 1000, 3) if args.quick else (512, 1000, 5)
+    quick = quick_flag(__doc__, 'fewer points and repeats (under 2 minutes)')
+    n_ntk, n_centroid, repeats = (256, 1000, 3) if quick else (512, 1000, 5)
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, float32, cpu")
 
     seed_everything(0)

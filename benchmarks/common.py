@@ -17,3 +17,11 @@ def alternating_medians(measures: dict[str, Callable[[], float]], repeats: int) 
     for _ in range(repeats):
         for name, measure in measures.items(): values[name].append(measure())
     return {name: statistics.median(v) for name, v in values.items()}
+
+
+def quick_flag(doc: str, help: str = 'a smaller case (under 2 minutes)') -> bool:
+    "Parse the one option every benchmark takes, `--quick`, with the script's docstring as description."
+    import argparse
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument('--quick', action='store_true', help=help)
+    return parser.parse_args().quick

@@ -12,6 +12,7 @@ import torch
 from tqdm.auto import tqdm
 
 from .core import as_dtype, check_int, check_number, get_device
+from .sufficient_stats import population_mse
 
 # %% ../nbs/07a_committee_dynamics.ipynb #1b14a6ae
 @dataclass
@@ -51,9 +52,7 @@ def committee_sweep(data, alphas, width: int = 500, epsilon: float = 0.02, eta0:
     recorded, train, test = [], [], []
     def record(step, r):
         recorded.append(step); train.append(0.5 * (r ** 2).mean(1))
-        E = 0.5 * a[:, None, None] * epsilon * (M - M0) - 0.5 * torch.outer(beta, beta)
-        trace = E.diagonal(dim1=1, dim2=2).sum(1)
-        test.append(0.5 * (a ** 2 * ((w_bar - w_bar0) ** 2).sum(1) / D + (trace ** 2 + 2 * (E ** 2).sum((1, 2))) / D ** 2))
+        test.append(0.5 * population_mse(w_bar - w_bar0, M - M0, a, epsilon, beta))
     for step in tqdm(range(steps + 1), disable=not progress, desc='α sweep', unit='step', mininterval=1):
         f = w_bar @ X.T + 0.5 * epsilon * ((X @ M) * X).sum(-1)                    # (A, P): w̄·x + (ε/2) xᵀMx
         r = a[:, None] * (f - f0) - y                                               # (A, P) residuals
