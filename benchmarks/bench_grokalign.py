@@ -1,27 +1,37 @@
-"""Cost of one GrokAlign training step over a plain step, same model, same batch, measured side by side.
+"""GrokAlign: the cost of one training step, and the reproduction of "it groks sooner", side by side in one run.
 
-GrokAlign's image model (MLP 784-196-196-196-10 without biases, initial weights x 8, AdamW lr 1e-3 wd 0.01, MSE on
-one-hot targets), full-batch steps on random MNIST-shaped inputs (step time depends only on shapes). Variants: a
-plain step; GrokAlign with the default one-projection estimate (VJP inside the same graph); the same on a random
-quarter of the batch (`subsample=0.25`, a separate forward); GrokAlign with the exact norm (C batched VJPs).
-Reported for two batch sizes and two output sizes.
+Step cost: GrokAlign's image model (MLP 784-196-196-196-10 without biases, initial weights x 8, AdamW lr 1e-3 wd
+0.01, MSE on one-hot targets), full-batch steps on random MNIST-shaped inputs (step time depends only on shapes),
+timed against a plain step in alternation: the default estimator (forward mode, 'input'), the paper's ('output',
+a VJP differentiated again), the default on a random quarter of the batch, and the exact norm. Two batch sizes and
+two output sizes.
 
-Steps to grokking (`grokalign_steps_speedup`): modular addition p=31, 70% train, MLP 62-128-31, AdamW lr 3e-3 with
-weight decay 1 (the demo's recipe), test accuracy >= 95%, with and without GrokAlign (lam=1e-2), over seeds.
-Usage: python benchmarks/bench_grokalign.py [--quick]
+Reproduction (grok_explore.compare): steps until test accuracy crosses the threshold for no regulariser, weight
+decay, GrokAlign, Grokfast and the combinations with weight decay, over seeds, in (a) modular addition p=31 with
+70% train, MLP 62-128-31, AdamW lr 3e-3, weight decay 1, threshold 95%, and (b) Omnigrok's image recipe on
+scikit-learn digits (1,000 train / 797 test, MLP 64-196-196-196-10 without biases, x8 init, MSE, AdamW lr 1e-3,
+weight decay 0.01, threshold 85%). Tables are printed as markdown; runs go to benchmarks/results/, plots to
+nbs/images/.
+Usage: python benchmarks/bench_grokalign.py [--quick] [--only cost|modular|image] [--methods A,B] [--seeds 0,1,2]
 """
-import statistics
+import argparse
 import time
+from pathlib import Path
 
+import matplotlib
+matplotlib.use('Agg')
 import torch
 
+from grok_explore.compare import METHODS, Comparison, compare, image_mlp, modular_mlp, plot_comparison
 from grok_explore.core import seed_everything
-from grok_explore.data import TensorData, modular_arithmetic
-from grok_explore.learner import Learner, StopWhen, grokked
+from grok_explore.data import TensorData
+from grok_explore.learner import Learner
 from grok_explore.models import MLP
 from grok_explore.regularisers import GrokAlign
 
-from common import alternating_medians, quick_flag
+from common import alternating_medians
+
+ROOT = Path(__file__).resolve().parent
 
 
 def step_time(batch: int, outputs: int, callbacks, steps: int) -> float:
@@ -37,43 +47,72 @@ def step_time(batch: int, outputs: int, callbacks, steps: int) -> float:
     return (time.perf_counter() - start) / steps
 
 
-def steps_to_grok(lam: float, seed: int, max_steps: int = 20_000) -> int | None:
-    "First step with test accuracy >= 95% on modular addition (p=31, 70% train), weight decay 1, GrokAlign if lam > 0."
-    seed_everything(seed)
-    data = modular_arithmetic(p=31, train_fraction=0.7, seed=seed, device='cpu')
-    callbacks = [StopWhen(grokked(0.95), 'grokked')] + ([GrokAlign(lam)] if lam else [])
-    learner = Learner(MLP([data.input_dim, 128, data.n_classes]), data, lr=3e-3, weight_decay=1.0, metrics_every=10,
-                      progress=False, callbacks=callbacks)
-    return learner.fit(max_steps).first_step('test', 'accuracy', 0.95)
-
-
-def main():
-    quick = quick_flag(__doc__, 'fewer steps and repeats (under 2 minutes)')
+def step_costs(quick: bool) -> dict[str, float]:
+    "Time every variant against a plain step; returns the headline ratios."
     steps, repeats = (20, 3) if quick else (60, 5)
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, float32, cpu; median of {repeats} alternating runs of {steps} steps")
-    variants = {'plain': lambda: [], 'GrokAlign (1 projection)': lambda: [GrokAlign(1e-4)],
-                'GrokAlign (1 proj., 1/4 batch)': lambda: [GrokAlign(1e-4, subsample=0.25)],
-                'GrokAlign (exact)': lambda: [GrokAlign(1e-4, exact=True)]}
+    variants = {'plain': lambda: [], 'GrokAlign default (input)': lambda: [GrokAlign(1e-4)],
+                'GrokAlign paper (output)': lambda: [GrokAlign(1e-4, estimator='output')],
+                'default on 1/4 of the batch': lambda: [GrokAlign(1e-4, subsample=0.25)],
+                'exact norm': lambda: [GrokAlign(1e-4, exact=True)]}
     ratios = {}
     for batch, outputs in [(200, 10), (1024, 10), (200, 100)]:
         medians = alternating_medians({name: (lambda make=make: step_time(batch, outputs, make(), steps)) for name, make in variants.items()}, repeats)
         print(f"\nbatch {batch}, {outputs} outputs")
-        for name, t in medians.items(): print(f"  {name:26} {1000 * t:7.2f} ms/step   {t / medians['plain']:.2f}x plain")
-        ratios[(batch, outputs)] = medians['GrokAlign (1 projection)'] / medians['plain']
-        ratios[(batch, outputs, 'quarter')] = medians['GrokAlign (1 proj., 1/4 batch)'] / medians['plain']
-    seeds = (0,) if quick else (0, 1, 2)
-    print(f"\nsteps to 95% test accuracy, modular addition p=31 (70% train), AdamW wd=1, seeds {seeds}")
-    speedups = []
-    for seed in seeds:
-        base, aligned = steps_to_grok(0.0, seed), steps_to_grok(1e-2, seed)
-        speedups.append(base / aligned)
-        print(f"  seed {seed}: weight decay alone {base:6d} steps, + GrokAlign(1e-2) {aligned:6d} steps, {base / aligned:.1f}x sooner")
+        for name, t in medians.items(): print(f"  {name:28} {1000 * t:7.2f} ms/step   {t / medians['plain']:.2f}x plain")
+        ratios.update({(batch, outputs, name): t / medians['plain'] for name, t in medians.items()})
+    return {'grokalign_step_cost_ratio': ratios[(200, 10, 'GrokAlign default (input)')],
+            'grokalign_step_cost_ratio_batch1024': ratios[(1024, 10, 'GrokAlign default (input)')],
+            'grokalign_step_cost_ratio_paper_estimator': ratios[(200, 10, 'GrokAlign paper (output)')],
+            'grokalign_step_cost_ratio_quarter_batch': ratios[(200, 10, 'default on 1/4 of the batch')]}
+
+
+def reproduce(name: str, setting, methods, seeds, quick: bool) -> Comparison:
+    "Run one setting, print its table, save runs and plot."
+    start = time.perf_counter()
+    comparison = compare(setting, methods, seeds, progress=False)
+    print(f"\n{setting.name}: threshold {setting.threshold:.0%}, at most {setting.max_steps:,} steps, seeds {tuple(seeds)} ({time.perf_counter() - start:.0f} s)")
+    print(comparison.markdown())
+    if not quick:
+        (ROOT / 'results').mkdir(exist_ok=True)
+        tag = name if set(methods) == set(METHODS) or 'paper' in name else name + '_' + '_'.join(m.replace(' + ', '+').replace(' ', '-') for m in methods)
+        comparison.save(ROOT / 'results' / f'grokalign_{tag}.csv.gz')
+        axes = plot_comparison(comparison)
+        axes[0].figure.savefig(ROOT.parent / 'nbs' / 'images' / f'grokalign_{tag}.png', dpi=90, bbox_inches='tight')
+    return comparison
+
+
+def speedup(comparison: Comparison, fast: str, slow: str, baseline: Comparison | None = None) -> float:
+    "Median over seeds of slow steps / fast steps (runs that did not grok count as the steps they ran); `slow` from `baseline` if given."
+    (ours, _), (theirs, _) = comparison.grok_steps(fast), (baseline or comparison).grok_steps(slow)
+    return float((theirs / ours).median())
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--quick', action='store_true', help='fewer steps, one seed, modular setting only (under 2 minutes)')
+    parser.add_argument('--only', choices=['cost', 'modular', 'image'], help='one part only')
+    parser.add_argument('--methods', help=f"comma-separated subset of: {', '.join(METHODS)}")
+    parser.add_argument('--seeds', default='0,1,2', help='comma-separated seeds')
+    args = parser.parse_args()
+    methods = tuple(args.methods.split(',')) if args.methods else METHODS
+    seeds = (0,) if args.quick else tuple(int(s) for s in args.seeds.split(','))
+    figures = {}
+    if args.only in (None, 'cost'): figures |= step_costs(args.quick)
+    if args.only in (None, 'modular'):
+        quick_methods = ('weight decay', 'GrokAlign', 'GrokAlign + weight decay')
+        modular = reproduce('modular_mlp', modular_mlp(), quick_methods if args.quick else methods, seeds, args.quick)
+        figures['grokalign_steps_speedup'] = speedup(modular, 'GrokAlign + weight decay', 'weight decay')
+        if 'none' in set(modular.runs.method):
+            figures['grokalign_steps_speedup_vs_none_at_least'] = speedup(modular, 'GrokAlign', 'none')
+        if not args.quick:  # the same with the paper's estimator (output projections), against the same weight-decay runs
+            paper = reproduce('paper_estimator_modular_mlp', modular_mlp(estimator='output'), ('GrokAlign', 'GrokAlign + weight decay'), seeds, args.quick)
+            figures['grokalign_steps_speedup_paper_estimator'] = speedup(paper, 'GrokAlign + weight decay', 'weight decay', modular)
+    if args.only == 'image' or (args.only is None and not args.quick):
+        image = reproduce('digits', image_mlp(max_steps=30_000), methods, seeds, args.quick)
+        figures['grokalign_steps_speedup_digits'] = speedup(image, 'GrokAlign + weight decay', 'weight decay')
     print()
-    print(f"grokalign_steps_speedup = {statistics.median(speedups):.1f}")
-    print(f"grokalign_step_cost_ratio = {ratios[(200, 10)]:.2f}")
-    print(f"grokalign_step_cost_ratio_batch1024 = {ratios[(1024, 10)]:.2f}")
-    print(f"grokalign_step_cost_ratio_quarter_batch = {ratios[(200, 10, 'quarter')]:.2f}")
-    print(f"grokalign_step_cost_ratio_quarter_batch1024 = {ratios[(1024, 10, 'quarter')]:.2f}")
+    for key, value in figures.items(): print(f"{key} = {value:.2f}")
 
 
 if __name__ == '__main__':

@@ -32,7 +32,7 @@ def jacobian_norm(model: torch.nn.Module, x: torch.Tensor) -> torch.Tensor:  # (
 
 # %% ../nbs/05_jacobian.ipynb #e34b284e
 def projected_jacobian_norm(out: torch.Tensor, x: torch.Tensor, n_projections: int = 1, create_graph: bool = False,
-                            generator: torch.Generator | None = None) -> torch.Tensor:  # (B, C) or (B,), (B, D) -> (B,)
+                            generator: torch.Generator | None = None) -> torch.Tensor:  # (B, C) or (B,), (B, ...) -> (B,)
     "GrokAlign's estimate of `||J_f(x_i)||_F` from outputs `out` already computed from `x` (which requires grad): one VJP per projection."
     out = out.unsqueeze(-1) if out.ndim == 1 else out
     B, C = out.shape
@@ -41,7 +41,7 @@ def projected_jacobian_norm(out: torch.Tensor, x: torch.Tensor, n_projections: i
         v = torch.randn(B, C, generator=generator, dtype=out.dtype).to(out.device)
         v = v / v.norm(dim=1, keepdim=True)                                          # one unit direction per sample
         (vjp,) = torch.autograd.grad(out, x, v, create_graph=create_graph, retain_graph=create_graph or k + 1 < n_projections)  # (B, D) = vᵀJ
-        squares = squares + vjp.pow(2).sum(1)
+        squares = squares + vjp.pow(2).flatten(1).sum(1)
     return (C * squares / n_projections).clamp_min(1e-8).sqrt()
 
 def jacobian_norm_estimate(model: torch.nn.Module, x: torch.Tensor,
