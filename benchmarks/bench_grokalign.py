@@ -67,15 +67,15 @@ def step_costs(quick: bool) -> dict[str, float]:
             'grokalign_step_cost_ratio_quarter_batch': ratios[(200, 10, 'default on 1/4 of the batch')]}
 
 
-def reproduce(name: str, setting, methods, seeds, quick: bool) -> Comparison:
-    "Run one setting, print its table, save runs and plot."
+def reproduce(name: str, setting, methods, seeds, quick: bool, tag: str | None = None) -> Comparison:
+    "Run one setting, print its table, save runs and plot as grokalign_<tag> (default: name, plus the methods when not all run)."
     start = time.perf_counter()
     comparison = compare(setting, methods, seeds, progress=False)
     print(f"\n{setting.name}: threshold {setting.threshold:.0%}, at most {setting.max_steps:,} steps, seeds {tuple(seeds)} ({time.perf_counter() - start:.0f} s)")
     print(comparison.markdown())
     if not quick:
         (ROOT / 'results').mkdir(exist_ok=True)
-        tag = name if set(methods) == set(METHODS) or 'paper' in name else name + '_' + '_'.join(m.replace(' + ', '+').replace(' ', '-') for m in methods)
+        tag = tag or (name if set(methods) == set(METHODS) else name + '_' + '_'.join(m.replace(' + ', '+').replace(' ', '-') for m in methods))
         comparison.save(ROOT / 'results' / f'grokalign_{tag}.csv.gz')
         axes = plot_comparison(comparison)
         axes[0].figure.savefig(ROOT.parent / 'nbs' / 'images' / f'grokalign_{tag}.png', dpi=90, bbox_inches='tight')
@@ -106,7 +106,8 @@ def main():
         if 'none' in set(modular.runs.method):
             figures['grokalign_steps_speedup_vs_none_at_least'] = speedup(modular, 'GrokAlign', 'none')
         if not args.quick:  # the same with the paper's estimator (output projections), against the same weight-decay runs
-            paper = reproduce('paper_estimator_modular_mlp', modular_mlp(estimator='output'), ('GrokAlign', 'GrokAlign + weight decay'), seeds, args.quick)
+            paper = reproduce('modular_mlp', modular_mlp(estimator='output'), ('GrokAlign', 'GrokAlign + weight decay'), seeds, args.quick,
+                              tag='paper_estimator_modular_mlp')
             figures['grokalign_steps_speedup_paper_estimator'] = speedup(paper, 'GrokAlign + weight decay', 'weight decay', modular)
     if args.only == 'image' or (args.only is None and not args.quick):
         image = reproduce('digits', image_mlp(max_steps=30_000), methods, seeds, args.quick)

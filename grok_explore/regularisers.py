@@ -71,7 +71,7 @@ class GrokAlign(Callback):
         if estimator not in ESTIMATORS: raise ValueError(f"estimator must be one of {', '.join(ESTIMATORS)}, got {estimator!r}")
         self.estimator, self.n_coordinates = estimator, check_int('n_coordinates', n_coordinates, 1)
         self.generator = torch.Generator().manual_seed(check_int('seed', seed, 0))
-        self.mode, self.hooks, self.captured, self.capturing = None, [], [], False
+        self.mode, self.tokens, self.hooks, self.captured, self.capturing = None, False, [], [], False
 
     def _setup(self, model, x):
         "Pick the path once per fit and hook the modules whose outputs it needs."
@@ -115,7 +115,7 @@ class GrokAlign(Callback):
     def _input_norms(self, model, x, keep):
         "`sqrt(mean_k ||J_f(x_i) w_ik||²)` with independent sparse random input directions, `E[w wᵀ] = I`."
         z = self.captured if keep is None else [h[keep] for h in self.captured]
-        B, D = len(z[0]) if z else (len(x) if keep is None else len(keep)), x.shape[1]
+        B, D = len(x) if keep is None else len(keep), x.shape[1]
         squares = sum(mlp_jvp(model, z, sparse_directions(B, D, self.n_coordinates, self.generator, x.dtype, x.device)).pow(2).sum(1)
                       for _ in range(self.n_projections))
         return (squares / self.n_projections).clamp_min(1e-8).sqrt()
