@@ -94,6 +94,8 @@ def main():
     parser.add_argument('--only', choices=['cost', 'modular', 'image'], help='one part only')
     parser.add_argument('--methods', help=f"comma-separated subset of: {', '.join(METHODS)}")
     parser.add_argument('--seeds', default='0,1,2', help='comma-separated seeds')
+    parser.add_argument('--image-steps', type=int, default=30_000, help='step budget of the image setting (default 30,000)')
+    parser.add_argument('--tag', help='name of the saved runs and plot (default: setting name, plus the methods when not all run)')
     args = parser.parse_args()
     methods = tuple(args.methods.split(',')) if args.methods else METHODS
     seeds = (0,) if args.quick else tuple(int(s) for s in args.seeds.split(','))
@@ -110,7 +112,7 @@ def main():
                               tag='paper_estimator_modular_mlp')
             figures['grokalign_steps_speedup_paper_estimator'] = speedup(paper, 'GrokAlign + weight decay', 'weight decay', modular)
     if args.only == 'image' or (args.only is None and not args.quick):
-        image = reproduce('digits', image_mlp(max_steps=30_000), methods, seeds, args.quick)
+        image = reproduce('digits', image_mlp(max_steps=args.image_steps), methods, seeds, args.quick, tag=args.tag)
         figures['grokalign_steps_speedup_digits'] = speedup(image, 'GrokAlign + weight decay', 'weight decay')
     print()
     for key, value in figures.items(): print(f"{key} = {value:.2f}")

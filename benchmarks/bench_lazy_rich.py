@@ -4,19 +4,34 @@ Setting: D=100, P=550, N=500, eps=0.02, eta0=500, alphas (0.25, 0.5, 1, 2, 4), f
 centred committee with lr eta0/alpha^2 and loss 1/2 mean squared error. The reference updates the N x D weights in
 NumPy float64, one alpha after another (test loss from a 2,000-point test set every 100 steps). `committee_sweep`
 runs all alphas at once on (w_bar, M) in torch float32, test loss from the closed form. Both are timed over the same
-number of steps in this run and their trajectories are checked to agree. Usage: python benchmarks/bench_lazy_rich.py [--quick]
+number of steps in this run and their trajectories are checked to agree.
+
+Then the reproduction: Fig. 1 for seven alphas over two decades (0.1 ... 10) to 1e5 steps with the exact lazy limit
+and the K0 regression baseline (`alpha_sweep`), and the P x alpha outcome map of the fast setting (D=40, N=100,
+eps=0.5, eta0=50; `outcome_map`). Runs are saved to benchmarks/results/lazy_rich_*, plots to nbs/images/lazy_rich_*.png.
+`--quick` times 500 steps, runs Fig. 1 to 5,000 steps and the map to 2,000, and saves nothing.
+Usage: python benchmarks/bench_lazy_rich.py [--quick]
 """
 import time
+from pathlib import Path
 
+import matplotlib
 import numpy as np
 import torch
 
+matplotlib.use('Agg')
+
 from grok_explore.committee_dynamics import committee_sweep
+from grok_explore.core import markdown_table
+from grok_explore.lazy_rich import FAST, FIG1, alpha_sweep, outcome_map, plot_alpha_sweep, plot_outcome_map
 from grok_explore.synthetic import polynomial_teacher
 
 from common import quick_flag
 
+ROOT = Path(__file__).parent
 ALPHAS = (0.25, 0.5, 1.0, 2.0, 4.0)
+FIG1_ALPHAS = (0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 10.0)
+MAP_SIZES, MAP_ALPHAS = (50, 80, 120, 200, 350, 500), (0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0)
 D, P, N, EPS, ETA0 = 100, 550, 500, 0.02, 500.0
 
 
@@ -59,8 +74,35 @@ def main():
     for i, alpha in enumerate(ALPHAS):
         print(f"  alpha={alpha:<5g} train {sweep.train_loss[i, -1].item():.4f}  test (closed form) {sweep.test_loss[i, -1].item():.4f}  test (NumPy, MC) {reference[i][-1, 1]:.4f}")
     assert train_gap < 1e-3, 'the two runs disagree'
+    figures = {'fig1_speedup_vs_numpy': numpy_seconds / sweep_seconds} | reproduce(quick)
     print()
-    print(f"fig1_speedup_vs_numpy = {numpy_seconds / sweep_seconds:.1f}")
+    for key, value in figures.items(): print(f"{key} = {value:.1f}" if isinstance(value, float) else f"{key} = {value}")
+
+
+def reproduce(quick: bool) -> dict:
+    "Fig. 1 over two decades of alpha with the lazy limit, and the outcome map; tables printed, runs and plots saved unless quick."
+    start = time.perf_counter()
+    fig1 = alpha_sweep(FIG1, FIG1_ALPHAS, steps=5000 if quick else 100_000, record_every=100)
+    table = fig1.table(threshold=0.1)
+    print(f"\nFig. 1 setting, {fig1.runs.steps[-1]:,} steps ({time.perf_counter() - start:.0f} s); K0 regression test loss {fig1.k0_loss:.4f}, "
+          f"linearised model at the end {fig1.lazy.test_loss[-1].item():.4f}")
+    print(markdown_table(table))
+    start = time.perf_counter()
+    outcomes = outcome_map(FAST, MAP_SIZES, MAP_ALPHAS, steps=2000 if quick else 20_000)
+    grid = outcomes.pivot(index='n_train', columns='alpha', values='outcome')
+    print(f"\nOutcome map, fast setting, {2000 if quick else 20_000:,} steps, threshold 0.1, grok = generalises >= 2x later than it fits "
+          f"({time.perf_counter() - start:.0f} s)")
+    print(markdown_table(grid))
+    if not quick:
+        (ROOT / 'results').mkdir(exist_ok=True)
+        fig1.save(ROOT / 'results' / 'lazy_rich_fig1.pt')
+        outcomes.to_csv(ROOT / 'results' / 'lazy_rich_outcomes.csv', index=False)
+        plot_alpha_sweep(fig1)[0].figure.savefig(ROOT.parent / 'nbs' / 'images' / 'lazy_rich_fig1.png', dpi=90, bbox_inches='tight')
+        plot_outcome_map(outcomes).figure.savefig(ROOT.parent / 'nbs' / 'images' / 'lazy_rich_outcomes.png', dpi=90, bbox_inches='tight')
+    steps = table.generalise_step.dropna()
+    return {'fig1_alphas_generalising': len(steps), 'fig1_ordering_holds': int(steps.is_monotonic_increasing),
+            **{f'fig1_generalise_step_alpha_{alpha:g}': int(step) for alpha, step in steps.items()},
+            'outcome_map_groks': int((outcomes.outcome == 'grok').sum())}
 
 
 if __name__ == '__main__':

@@ -25,9 +25,10 @@ class CommitteeSweep:
     w_bar: torch.Tensor         # (A, D) change of w̄ since θ₀, at the end
     M: torch.Tensor             # (A, D, D) change of M since θ₀, at the end
 
-    def first_step_below(self, threshold: float) -> list[int | None]:
-        "For each α, the first recorded step with test loss below `threshold` (None if never)."
-        below = self.test_loss < threshold
+    def first_step_below(self, threshold: float, split: str = 'test') -> list[int | None]:
+        "For each α, the first recorded step with `split` ('test' or 'train') loss below `threshold` (None if never)."
+        if split not in ('train', 'test'): raise ValueError(f"split must be 'train' or 'test', got {split!r}")
+        below = getattr(self, f'{split}_loss') < threshold
         return [self.steps[int(row.nonzero()[0])] if row.any() else None for row in below]
 
 def committee_sweep(data, alphas, width: int = 500, epsilon: float = 0.02, eta0: float = 500.0, steps: int = 100_000,

@@ -16,7 +16,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from torch import nn
 
-from .core import check_int, seed_everything
+from .core import check_int, markdown_table, seed_everything
 from .data import TensorData, modular_arithmetic
 from .images import digits
 from .jacobian import centroid_alignment_metric, jacobian_norm_metric
@@ -117,9 +117,7 @@ class Comparison:
 
     def markdown(self) -> str:
         "The table as GitHub markdown."
-        table = self.table().reset_index()
-        lines = ['| ' + ' | '.join(table.columns) + ' |', '|' + '---|' * len(table.columns)]
-        return '\n'.join(lines + ['| ' + ' | '.join(str(v) for v in row) + ' |' for row in table.itertuples(index=False)])
+        return markdown_table(self.table())
 
     def save(self, path: str | Path):
         "Write the runs and every history to one CSV file (one row per record)."

@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['DEVICE_ENV', 'DEVICE_KINDS', 'DTYPES', 'check_int', 'check_number', 'device_available', 'get_device',
-           'seed_everything', 'as_dtype', 'default_dtype']
+           'seed_everything', 'as_dtype', 'default_dtype', 'markdown_table']
 
 # %% ../nbs/00_core.ipynb #97a638e0
 import os
@@ -12,6 +12,7 @@ import random
 from contextlib import contextmanager
 
 import numpy as np
+import pandas as pd
 import torch
 
 # %% ../nbs/00_core.ipynb #eb75b8bd
@@ -95,3 +96,11 @@ def default_dtype(dtype: str | torch.dtype):
     torch.set_default_dtype(new)
     try: yield new
     finally: torch.set_default_dtype(old)
+
+# %% ../nbs/00_core.ipynb #1bfae4b2
+def markdown_table(frame: pd.DataFrame, floatfmt: str = '.4g') -> str:
+    "A DataFrame (a named index becomes the first column) as a GitHub markdown table; floats with `floatfmt`, missing values blank."
+    table = frame.reset_index() if any(frame.index.names) else frame
+    def show(v): return '' if pd.isna(v) else format(v, floatfmt) if isinstance(v, float) else str(v)
+    lines = ['| ' + ' | '.join(map(str, table.columns)) + ' |', '|' + '---|' * len(table.columns)]
+    return '\n'.join(lines + ['| ' + ' | '.join(show(v) for v in row) + ' |' for row in table.itertuples(index=False)])
