@@ -9,9 +9,12 @@ number of steps in this run and their trajectories are checked to agree.
 Then the reproduction: Fig. 1 for seven alphas over two decades (0.1 ... 10) to 1e5 steps with the exact lazy limit
 and the K0 regression baseline (`alpha_sweep`), and the P x alpha outcome map of the fast setting (D=40, N=100,
 eps=0.5, eta0=50; `outcome_map`). Runs are saved to benchmarks/results/lazy_rich_*, plots to nbs/images/lazy_rich_*.png.
-`--quick` times 500 steps, runs Fig. 1 to 5,000 steps and the map to 2,000, and saves nothing.
-Usage: python benchmarks/bench_lazy_rich.py [--quick]
+Last, the same knob on deep networks (`network_alpha_sweep`): a centred MLP 64-200-200-200-10 on scikit-learn digits
+(MSE) and 62-512-31 on a + b mod 31 (cross-entropy), full-batch GD with lr eta0/alpha^2.
+`--quick` times 500 steps, runs Fig. 1 to 5,000 steps, the map to 2,000 and the deep networks for 300 steps, and
+saves nothing. Usage: python benchmarks/bench_lazy_rich.py [--quick] [--only speed|reproduce|deep]
 """
+import argparse
 import time
 from pathlib import Path
 
@@ -23,10 +26,12 @@ matplotlib.use('Agg')
 
 from grok_explore.committee_dynamics import committee_sweep
 from grok_explore.core import markdown_table
-from grok_explore.lazy_rich import FAST, FIG1, alpha_sweep, outcome_map, plot_alpha_sweep, plot_outcome_map
+from grok_explore.data import modular_arithmetic
+from grok_explore.images import digits
+from grok_explore.lazy_rich import FAST, FIG1, alpha_sweep, network_alpha_sweep, outcome_map, plot_alpha_sweep, plot_outcome_map
+from grok_explore.models import MLP
 from grok_explore.synthetic import polynomial_teacher
 
-from common import quick_flag
 
 ROOT = Path(__file__).parent
 ALPHAS = (0.25, 0.5, 1.0, 2.0, 4.0)
@@ -54,7 +59,20 @@ def numpy_reference(data, alpha, steps, seed=0):
 
 
 def main():
-    quick = quick_flag(__doc__, 'time 500 steps of each instead of 3,000 (under 2 minutes)')
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--quick', action='store_true', help='smaller cases, nothing saved (under 2 minutes)')
+    parser.add_argument('--only', choices=['speed', 'reproduce', 'deep'], help='one part only')
+    args = parser.parse_args()
+    figures = {}
+    if args.only in (None, 'speed'): figures |= speed(args.quick)
+    if args.only in (None, 'reproduce'): figures |= reproduce(args.quick)
+    if args.only in (None, 'deep'): figures |= deep_networks(args.quick)
+    print()
+    for key, value in figures.items(): print(f"{key} = {value:.1f}" if isinstance(value, float) else f"{key} = {value}")
+
+
+def speed(quick: bool) -> dict:
+    "The batched sweep against the NumPy loop, same steps, same run; checks that their trajectories agree."
     steps = 500 if quick else 3000
     print(f"torch {torch.__version__}, numpy {np.__version__}, {torch.get_num_threads()} threads, cpu; {steps} steps of {len(ALPHAS)} alphas each way")
     data = polynomial_teacher(d=D, n_train=P, n_test=2000, device='cpu', dtype='float64')
@@ -74,9 +92,7 @@ def main():
     for i, alpha in enumerate(ALPHAS):
         print(f"  alpha={alpha:<5g} train {sweep.train_loss[i, -1].item():.4f}  test (closed form) {sweep.test_loss[i, -1].item():.4f}  test (NumPy, MC) {reference[i][-1, 1]:.4f}")
     assert train_gap < 1e-3, 'the two runs disagree'
-    figures = {'fig1_speedup_vs_numpy': numpy_seconds / sweep_seconds} | reproduce(quick)
-    print()
-    for key, value in figures.items(): print(f"{key} = {value:.1f}" if isinstance(value, float) else f"{key} = {value}")
+    return {'fig1_speedup_vs_numpy': numpy_seconds / sweep_seconds}
 
 
 def reproduce(quick: bool) -> dict:
@@ -103,6 +119,24 @@ def reproduce(quick: bool) -> dict:
     return {'fig1_alphas_generalising': len(steps), 'fig1_ordering_holds': int(steps.is_monotonic_increasing),
             **{f'fig1_generalise_step_alpha_{alpha:g}': int(step) for alpha, step in steps.items()},
             'outcome_map_groks': int((outcomes.outcome == 'grok').sum())}
+
+
+def deep_networks(quick: bool) -> dict:
+    "The alpha knob on a digits MLP and a modular-addition MLP: when each alpha fits (99% train) and generalises (90% test)."
+    steps = 300 if quick else 3000
+    cases = {'digits, MLP 64-200-200-200-10, MSE, eta0 = 1': (lambda: MLP([64, 200, 200, 200, 10]), digits(n_train=1000, seed=0, targets='one_hot', device='cpu'), 'mse',
+                                                             (0.3, 3.0, 30.0) if quick else (0.3, 1.0, 3.0, 10.0, 30.0)),
+             'a + b mod 31 (50% train), MLP 62-512-31, cross-entropy, eta0 = 1': (lambda: MLP([62, 512, 31]), modular_arithmetic(p=31, train_fraction=0.5, seed=0, device='cpu'),
+                                                                               'cross_entropy', (0.1, 1.0, 30.0) if quick else (0.1, 0.3, 1.0, 3.0, 10.0, 30.0))}
+    figures = {}
+    for (name, (model_fn, data, loss, alphas)), key in zip(cases.items(), ('digits', 'modular')):
+        start = time.perf_counter()
+        table = network_alpha_sweep(model_fn, data, alphas, eta0=1.0, loss=loss, steps=steps, every=50)
+        print(f"\n{name}, {steps:,} steps ({time.perf_counter() - start:.0f} s)")
+        print(markdown_table(table.drop(columns='stop_reason'), floatfmt='.3g'))
+        figures[f'{key}_alphas_grokking'] = int((table.outcome == 'grok').sum())
+        figures[f'{key}_alphas_generalising'] = int(table.generalise_step.notna().sum())
+    return figures
 
 
 if __name__ == '__main__':

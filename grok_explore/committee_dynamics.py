@@ -6,6 +6,8 @@
 __all__ = ['CommitteeSweep', 'committee_sweep']
 
 # %% ../nbs/07a_committee_dynamics.ipynb #71dbf30d
+import math
+import warnings
 from dataclasses import dataclass
 
 import torch
@@ -32,16 +34,18 @@ class CommitteeSweep:
         return [self.steps[int(row.nonzero()[0])] if row.any() else None for row in below]
 
 def committee_sweep(data, alphas, width: int = 500, epsilon: float = 0.02, eta0: float = 500.0, steps: int = 100_000,
-                    record_every: int = 100, seed: int = 0, dtype='float32', device=None, progress: bool = True) -> CommitteeSweep:
+                    record_every: int = 100, seed: int = 0,
+                    dtype=None,                 # None: float32, or float64 for a committee narrower than D (see below)
+                    device=None, progress: bool = True) -> CommitteeSweep:
     "Full-batch GD on `Centered(Committee(D, width, epsilon), α)` with lr `eta0/α²`, for every α at once, in (w̄, M)."
     if not hasattr(data, 'beta'): raise TypeError(f"data must be a polynomial teacher (with beta), e.g. polynomial_teacher(...), got {type(data).__name__}")
     alphas = torch.as_tensor(alphas, dtype=torch.float64).reshape(-1)
     if not (alphas > 0).all(): raise ValueError(f"alphas must all be positive, got {alphas.tolist()}")
     check_int('width', width, 1); check_number('epsilon', epsilon); check_number('eta0', eta0, 0, low_open=True)
     check_int('steps', steps, 1); check_int('record_every', record_every, 1)
-    device, dtype = get_device(device), as_dtype(dtype)
+    P, D = data.x_train.shape
+    device, dtype = get_device(device), as_dtype(dtype or ('float64' if width < D else 'float32'))
     X, y, beta = (t.to(device, dtype) for t in (data.x_train, data.y_train, data.beta))
-    P, D = X.shape
     w0 = torch.randn(width, D, generator=torch.Generator().manual_seed(seed), dtype=torch.float64).to(device, dtype)  # the committee's initialisation
     w_bar0, M0 = w0.mean(0), w0.T @ w0 / width
     A_ = len(alphas)
@@ -66,4 +70,6 @@ def committee_sweep(data, alphas, width: int = 500, epsilon: float = 0.02, eta0:
         cg = c[:, None] * g
         M = A @ M @ A - (Aw[:, :, None] * cg[:, None, :] + cg[:, :, None] * Aw[:, None, :]) + cg[:, :, None] * cg[:, None, :]
         w_bar = Aw - cg
+    diverged = [a for a, loss in zip(alphas.tolist(), train[-1].tolist()) if not math.isfinite(loss)]
+    if diverged: warnings.warn(f"committee_sweep: non-finite loss for α = {diverged} ({dtype}); a committee narrower than D needs float64", stacklevel=2)
     return CommitteeSweep(alphas, recorded, torch.stack(train, 1).cpu(), torch.stack(test, 1).cpu(), (w_bar - w_bar0).cpu(), (M - M0).cpu())
