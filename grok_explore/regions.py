@@ -4,9 +4,9 @@
 
 # %% auto #0
 __all__ = ['SLOPES', 'Plane', 'plane_through', 'plane_along', 'RegionGrid', 'region_grid', 'ExactRegions', 'exact_regions',
-           'plot_regions', 'regions_near', 'RegionsCallback', 'frame_strip', 'regions_movie']
+           'plot_regions', 'regions_near', 'RegionsCallback', 'frame_strip', 'regions_movie', 'plot_region_curves']
 
-# %% ../nbs/10_regions.ipynb #5afc6090
+# %% ../nbs/10_regions.ipynb #5b4623fc
 from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
@@ -19,7 +19,7 @@ from .core import check_int, check_number
 from .learner import Callback
 from .models import MLP
 
-# %% ../nbs/10_regions.ipynb #06346ade
+# %% ../nbs/10_regions.ipynb #506381cf
 @dataclass
 class Plane:
     "A 2D slice of input space, `x(u, v) = origin + u·basis[0] + v·basis[1]` (orthonormal basis), with marked inputs."
@@ -59,7 +59,7 @@ def plane_along(x: torch.Tensor, d1: torch.Tensor, d2: torch.Tensor, radius: flo
     check_number('radius', radius, 0, low_open=True)
     return Plane(x, _orthonormal(d1, d2, 'd1, d2'), torch.zeros(1, 2, dtype=torch.float64), (-radius, radius, -radius, radius))
 
-# %% ../nbs/10_regions.ipynb #5570568e
+# %% ../nbs/10_regions.ipynb #b80c3848
 SLOPES = {'relu': lambda act: (0.0, 1.0), 'leaky_relu': lambda act: (act.negative_slope, 1.0), 'abs': lambda act: (-1.0, 1.0),
           'identity': lambda act: (1.0, 1.0)}  # activation -> (slope below 0, slope above 0)
 
@@ -72,7 +72,7 @@ def _piecewise_linear(model) -> tuple[list, list, tuple[float, float]]:
               for layer in model.layers]
     return weights, biases, SLOPES[model.activation_name](model.activation)
 
-# %% ../nbs/10_regions.ipynb #e3246533
+# %% ../nbs/10_regions.ipynb #e4d0432d
 @dataclass
 class RegionGrid:
     "Linear regions seen on a grid over a plane: one region id per pixel (pixels with equal activation patterns share it)."
@@ -111,7 +111,7 @@ def region_grid(model: MLP, plane: Plane, resolution: int = 512, chunk: int = 65
     boundary[:, :-1] |= ids[:, :-1] != ids[:, 1:]; boundary[:-1] |= ids[:-1] != ids[1:]
     return RegionGrid(ids, int(ids.max()) + 1, boundary, torch.cat(classes).reshape(resolution, resolution).cpu(), plane)
 
-# %% ../nbs/10_regions.ipynb #937237e1
+# %% ../nbs/10_regions.ipynb #112637ee
 def _split(verts, nv, s):
     "Cut convex polygons (R, V, 2) with nv vertices by the zero line of an affine function, values s (R, V) at the vertices: (positive side, negative side)."
     R, V, _ = verts.shape
@@ -156,7 +156,7 @@ class _Polygons:
         self.counts[self.n:self.n + m], self.group[self.n:self.n + m] = counts, group
         self.n += m
 
-# %% ../nbs/10_regions.ipynb #01ab1e0d
+# %% ../nbs/10_regions.ipynb #2305e3a6
 @dataclass
 class ExactRegions:
     "The exact linear regions of an MLP on a plane: convex polygons, activation patterns, and the network's affine map on each."
@@ -225,7 +225,7 @@ def exact_regions(model: MLP, plane: Plane, eps: float = 1e-12) -> ExactRegions:
     patterns = torch.cat(pattern_columns, 1) if pattern_columns else torch.zeros(len(counts), 0, dtype=torch.bool, device=device)
     return ExactRegions(verts[:, :width].clone(), counts.clone(), patterns, A, c, plane)
 
-# %% ../nbs/10_regions.ipynb #895679bf
+# %% ../nbs/10_regions.ipynb #49bb3dce
 def _region_colours(n: int, seed: int = 0) -> np.ndarray:  # (n, 4) RGBA, neighbours unlikely to look alike
     return plt.get_cmap('tab20')(np.random.default_rng(seed).integers(0, 20, n))
 
@@ -260,7 +260,7 @@ def plot_regions(regions: RegionGrid | ExactRegions, ax=None,
     ax.set(xlabel='u (plane coordinate)', ylabel='v (plane coordinate)', title=f'{regions.count:,} linear regions ({kind})', aspect='equal')
     return ax
 
-# %% ../nbs/10_regions.ipynb #1acf8f9e
+# %% ../nbs/10_regions.ipynb #6090e70d
 def regions_near(grid: RegionGrid, radius: float) -> int:
     "Distinct regions the grid sees within `radius` (plane units) of any marked point: the density of boundaries near the data."
     check_number('radius', radius, 0, low_open=True)
@@ -321,3 +321,18 @@ def regions_movie(snapshots: list[tuple[int, RegionGrid]], path=None, color: str
         else: raise ValueError(f"path must end in .gif (Pillow) unless ffmpeg is installed for {path!r}")
     plt.close(fig)
     return movie
+
+# %% ../nbs/10_regions.ipynb #9bf21f2e
+def plot_region_curves(history, axes=None):
+    "Regions in the picture and near the marked inputs, local complexity and test accuracy against step (what was logged). Returns the axes."
+    panels = [('plane', ['regions', 'regions_near_data'], 'linear regions in the plane'),
+              (None, ['local_complexity'], 'local complexity'), ('test', ['accuracy'], 'test accuracy')]
+    logged = {(split, metric) for _, split, metric, _ in history}
+    if ('plane', 'regions') not in logged: raise ValueError("history must hold 'regions' records: train with a RegionsCallback")
+    panels = [p for p in panels if any(m in {metric for _, metric in logged} for m in p[1])]
+    if axes is None: axes = np.atleast_1d(plt.subplots(1, len(panels), figsize=(5 * len(panels), 3.5))[1])
+    for ax, (split, metrics, title) in zip(axes, panels):
+        for s, metric in sorted(k for k in logged if k[1] in metrics and (split is None or k[0] == split)):
+            ax.plot(*history.series(s, metric), marker='.', label=f'{metric} ({s})')
+        ax.set(xlabel='step', title=title); ax.legend(fontsize='small')
+    return axes
