@@ -3,17 +3,25 @@
 Exact: MLPs 2 -> widths -> 3 (PyTorch's default init x 2, biases on) on the square [-1, 1]^2, the same float32 weights
 given to regioncam; both count the faces, timed in the same run (median of 3 for small nets, one run for 3x256).
 Grid: a 64-input MLP 64-256-256-256-10 on the plane through three random inputs, activation-pattern hashing on a
-512^2 grid, against the exact partition of the same plane. Usage: python benchmarks/bench_regions.py [--quick]
+512^2 grid, against the exact partition of the same plane.
+Grokking (`--only grokking`, not part of the default run: about 20 minutes on one CPU core): Omnigrok's digits recipe
+(`compare.image_mlp`) with weight decay and with GrokAlign + weight decay for 16,000 steps, a 128^2 picture of the
+plane through three training images (classes 0, 1, 2) every 1,000 steps; saved to benchmarks/results/regions_digits.pt
+for tutorial 23. Usage: python benchmarks/bench_regions.py [--quick] [--only exact|grid|grokking]
 """
+import argparse
 import statistics
 import time
+from pathlib import Path
 
 import torch
 
+from grok_explore.compare import image_mlp, method_recipe
+from grok_explore.core import seed_everything
+from grok_explore.learner import Learner, MetricsCallback
+from grok_explore.local_complexity import local_complexity_metric
 from grok_explore.models import MLP
-from grok_explore.regions import Plane, exact_regions, plane_through, region_grid
-
-from common import quick_flag
+from grok_explore.regions import Plane, RegionsCallback, exact_regions, plane_through, region_grid
 
 try:
     import regioncam
@@ -39,8 +47,21 @@ def timed(fn, repeats: int):
 
 
 def main():
-    quick = quick_flag(__doc__, 'small nets only (1x128, 2x64) and a 256^2 grid on 2x128 (under 2 minutes)')
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--quick', action='store_true', help='small nets only (1x128, 2x64) and a 256^2 grid on 2x128 (under 2 minutes)')
+    parser.add_argument('--only', choices=['exact', 'grid', 'grokking'], help='one part only (grokking runs only when asked for)')
+    args = parser.parse_args()
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, cpu; regioncam {'present' if regioncam else 'missing'}")
+    figures = {}
+    if args.only in (None, 'exact'): figures |= exact(args.quick)
+    if args.only in (None, 'grid'): figures |= grid_picture(args.quick)
+    if args.only == 'grokking': figures |= grokking(args.quick)
+    print()
+    for key, value in figures.items(): print(f"{key} = {value:.2f}" if isinstance(value, float) else f"{key} = {value}")
+
+
+def exact(quick: bool) -> dict:
+    "Our exact partition against regioncam on MLPs with a 2D input."
     figures, equal = {}, True
     for widths in ([(128,), (64, 64)] if quick else [(128,), (64, 64), (256, 256, 256)]):
         torch.manual_seed(0)
@@ -54,6 +75,12 @@ def main():
             line += f"; regioncam {faces:,} faces in {theirs:.3f} s; ratio {ours / theirs:.2f}x"
             figures['x'.join(map(str, widths))] = ours / theirs
         print(line, flush=True)
+    key = '64x64' if quick else '256x256x256'
+    return {'exact_vs_regioncam_time_ratio': figures[key], 'exact_equals_regioncam': int(equal)} if regioncam else {}
+
+
+def grid_picture(quick: bool) -> dict:
+    "The grid picture against the exact partition of the same plane through three inputs."
     torch.manual_seed(0)
     net, inputs = MLP([64, 128, 128, 10] if quick else [64, 256, 256, 256, 10]), torch.rand(3, 64)
     plane, resolution = plane_through(*inputs), 256 if quick else 512
@@ -61,13 +88,36 @@ def main():
     exact_seconds, regions = timed(lambda: exact_regions(net, plane), 1)
     print(f"MLP {'-'.join(map(str, net.widths))} through three inputs: {resolution}² grid {grid.count:,} regions in {grid_seconds:.2f} s; "
           f"exact {regions.count:,} regions in {exact_seconds:.2f} s")
-    print()
-    key = '64x64' if quick else '256x256x256'
-    if regioncam:
-        print(f"exact_vs_regioncam_time_ratio = {figures[key]:.2f}")
-        print(f"exact_equals_regioncam = {int(equal)}")
-    print(f"grid_vs_exact_speedup = {exact_seconds / grid_seconds:.1f}")
-    print(f"grid_seconds = {grid_seconds:.2f}")
+    return {'grid_vs_exact_speedup': exact_seconds / grid_seconds, 'grid_seconds': grid_seconds}
+
+
+def grokking(quick: bool) -> dict:
+    "Region pictures over a grokking run with and without GrokAlign; saved (unless quick) for tutorial 23."
+    steps, setting, saved = 2000 if quick else 16_000, image_mlp(), {}
+    for method in ('weight decay', 'GrokAlign + weight decay'):
+        seed_everything(0)
+        data = setting.data(0)
+        labels = data.y_train.argmax(1)
+        plane = plane_through(*data.x_train[[int((labels == c).nonzero()[0]) for c in (0, 1, 2)]])
+        weight_decay, callbacks = method_recipe(method, setting)
+        camera = RegionsCallback(plane, every=1000, resolution=128)
+        learner = Learner(setting.model(data), data, loss=setting.loss, lr=setting.lr, weight_decay=weight_decay, metrics_every=250, progress=False,
+                          callbacks=callbacks + [camera, MetricsCallback(1000, [local_complexity_metric], eval_size=128)])
+        start = time.perf_counter()
+        learner.fit(steps)
+        counts = learner.history.series('plane', 'regions_near_data')[1]
+        print(f"{method}: {steps:,} steps in {time.perf_counter() - start:.0f} s, test accuracy {learner.history.last('test', 'accuracy'):.3f}, "
+              f"regions near the three images {counts[0]:.0f} -> {counts[-1]:.0f}", flush=True)
+        saved[method] = {'steps': [s for s, _ in camera.snapshots], 'ids': torch.stack([g.ids for _, g in camera.snapshots]).to(torch.int32),
+                         'classes': torch.stack([g.classes for _, g in camera.snapshots]).to(torch.uint8), 'history': list(learner.history),
+                         'plane': {'origin': plane.origin, 'basis': plane.basis, 'points': plane.points, 'extent': list(plane.extent)}}
+    if not quick: torch.save(saved, Path(__file__).parent / 'results' / 'regions_digits.pt')
+    return {'grokking_regions_near_data_ratio': _near(saved['GrokAlign + weight decay']) / _near(saved['weight decay'])}
+
+
+def _near(run) -> float:
+    "Regions near the marked images in the last snapshot."
+    return [v for s, split, m, v in run['history'] if split == 'plane' and m == 'regions_near_data'][-1]
 
 
 if __name__ == '__main__':

@@ -6,7 +6,7 @@
 __all__ = ['SLOPES', 'Plane', 'plane_through', 'plane_along', 'RegionGrid', 'region_grid', 'ExactRegions', 'exact_regions',
            'plot_regions', 'regions_near', 'RegionsCallback', 'frame_strip', 'regions_movie', 'plot_region_curves']
 
-# %% ../nbs/10_regions.ipynb #5b4623fc
+# %% ../nbs/10_regions.ipynb #70a346c5
 from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
@@ -19,7 +19,7 @@ from .core import check_int, check_number
 from .learner import Callback
 from .models import MLP
 
-# %% ../nbs/10_regions.ipynb #506381cf
+# %% ../nbs/10_regions.ipynb #9b907aaa
 @dataclass
 class Plane:
     "A 2D slice of input space, `x(u, v) = origin + u·basis[0] + v·basis[1]` (orthonormal basis), with marked inputs."
@@ -59,7 +59,7 @@ def plane_along(x: torch.Tensor, d1: torch.Tensor, d2: torch.Tensor, radius: flo
     check_number('radius', radius, 0, low_open=True)
     return Plane(x, _orthonormal(d1, d2, 'd1, d2'), torch.zeros(1, 2, dtype=torch.float64), (-radius, radius, -radius, radius))
 
-# %% ../nbs/10_regions.ipynb #b80c3848
+# %% ../nbs/10_regions.ipynb #81a3c894
 SLOPES = {'relu': lambda act: (0.0, 1.0), 'leaky_relu': lambda act: (act.negative_slope, 1.0), 'abs': lambda act: (-1.0, 1.0),
           'identity': lambda act: (1.0, 1.0)}  # activation -> (slope below 0, slope above 0)
 
@@ -72,7 +72,7 @@ def _piecewise_linear(model) -> tuple[list, list, tuple[float, float]]:
               for layer in model.layers]
     return weights, biases, SLOPES[model.activation_name](model.activation)
 
-# %% ../nbs/10_regions.ipynb #e4d0432d
+# %% ../nbs/10_regions.ipynb #3f1522e6
 @dataclass
 class RegionGrid:
     "Linear regions seen on a grid over a plane: one region id per pixel (pixels with equal activation patterns share it)."
@@ -111,7 +111,7 @@ def region_grid(model: MLP, plane: Plane, resolution: int = 512, chunk: int = 65
     boundary[:, :-1] |= ids[:, :-1] != ids[:, 1:]; boundary[:-1] |= ids[:-1] != ids[1:]
     return RegionGrid(ids, int(ids.max()) + 1, boundary, torch.cat(classes).reshape(resolution, resolution).cpu(), plane)
 
-# %% ../nbs/10_regions.ipynb #112637ee
+# %% ../nbs/10_regions.ipynb #8cf761b3
 def _split(verts, nv, s):
     "Cut convex polygons (R, V, 2) with nv vertices by the zero line of an affine function, values s (R, V) at the vertices: (positive side, negative side)."
     R, V, _ = verts.shape
@@ -156,7 +156,7 @@ class _Polygons:
         self.counts[self.n:self.n + m], self.group[self.n:self.n + m] = counts, group
         self.n += m
 
-# %% ../nbs/10_regions.ipynb #2305e3a6
+# %% ../nbs/10_regions.ipynb #9712e444
 @dataclass
 class ExactRegions:
     "The exact linear regions of an MLP on a plane: convex polygons, activation patterns, and the network's affine map on each."
@@ -225,7 +225,7 @@ def exact_regions(model: MLP, plane: Plane, eps: float = 1e-12) -> ExactRegions:
     patterns = torch.cat(pattern_columns, 1) if pattern_columns else torch.zeros(len(counts), 0, dtype=torch.bool, device=device)
     return ExactRegions(verts[:, :width].clone(), counts.clone(), patterns, A, c, plane)
 
-# %% ../nbs/10_regions.ipynb #49bb3dce
+# %% ../nbs/10_regions.ipynb #c12f5436
 def _region_colours(n: int, seed: int = 0) -> np.ndarray:  # (n, 4) RGBA, neighbours unlikely to look alike
     return plt.get_cmap('tab20')(np.random.default_rng(seed).integers(0, 20, n))
 
@@ -260,7 +260,7 @@ def plot_regions(regions: RegionGrid | ExactRegions, ax=None,
     ax.set(xlabel='u (plane coordinate)', ylabel='v (plane coordinate)', title=f'{regions.count:,} linear regions ({kind})', aspect='equal')
     return ax
 
-# %% ../nbs/10_regions.ipynb #6090e70d
+# %% ../nbs/10_regions.ipynb #3d9195db
 def regions_near(grid: RegionGrid, radius: float) -> int:
     "Distinct regions the grid sees within `radius` (plane units) of any marked point: the density of boundaries near the data."
     check_number('radius', radius, 0, low_open=True)
@@ -294,14 +294,14 @@ class RegionsCallback(Callback):
         if learner.step % self.every == 0: self.snapshot(learner)
     def after_fit(self, learner): self.snapshot(learner)
 
-def frame_strip(snapshots: list[tuple[int, RegionGrid]], frames: int = 6, color: str = 'random', axes=None):
+def frame_strip(snapshots: list[tuple[int, RegionGrid]], frames: int = 6, color: str = 'random', boundaries: bool = True, axes=None):
     "Up to `frames` evenly spaced snapshots side by side, titled by step. Returns the axes."
     check_int('frames', frames, 1)
     if not snapshots: raise ValueError("snapshots must not be empty: train with a RegionsCallback first")
     chosen = [snapshots[i] for i in sorted({round(i) for i in np.linspace(0, len(snapshots) - 1, min(frames, len(snapshots)))})]
     if axes is None: axes = np.atleast_1d(plt.subplots(1, len(chosen), figsize=(3.2 * len(chosen), 3.4))[1])
     for ax, (step, grid) in zip(axes, chosen):
-        plot_regions(grid, ax, color=color)
+        plot_regions(grid, ax, color=color, boundaries=boundaries)
         ax.set(title=f'step {step:,}: {grid.count:,} regions', xlabel='', ylabel='', xticks=[], yticks=[])
     return axes
 
@@ -322,7 +322,7 @@ def regions_movie(snapshots: list[tuple[int, RegionGrid]], path=None, color: str
     plt.close(fig)
     return movie
 
-# %% ../nbs/10_regions.ipynb #9bf21f2e
+# %% ../nbs/10_regions.ipynb #f6b68b0b
 def plot_region_curves(history, axes=None):
     "Regions in the picture and near the marked inputs, local complexity and test accuracy against step (what was logged). Returns the axes."
     panels = [('plane', ['regions', 'regions_near_data'], 'linear regions in the plane'),
