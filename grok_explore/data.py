@@ -133,6 +133,8 @@ ENCODINGS = ('one_hot', 'tokens')
 
 def modular_arithmetic(config: ModularConfig | None = None, encoding: str = 'one_hot', device=None, dtype=None, **kwargs) -> ModularData:
     "The modular-arithmetic data set for `config` (fields may also be given as keywords), on `device` in `dtype`."
+    if config is not None and not isinstance(config, ModularConfig):
+        raise TypeError(f"config must be a ModularConfig (or give its fields as keywords, e.g. p=31), got {type(config).__name__}")
     config = dataclasses.replace(config or ModularConfig(), **kwargs)
     if encoding not in ENCODINGS: raise ValueError(f"encoding must be one of {', '.join(ENCODINGS)}, got {encoding!r}")
     device = get_device(device)
