@@ -12,7 +12,9 @@ decay, GrokAlign, Grokfast and the combinations with weight decay, over seeds, i
 scikit-learn digits (1,000 train / 797 test, MLP 64-196-196-196-10 without biases, x8 init, MSE, AdamW lr 1e-3,
 weight decay 0.01, threshold 85%). Tables are printed as markdown; runs go to benchmarks/results/, plots to
 nbs/images/.
-Usage: python benchmarks/bench_grokalign.py [--quick] [--only cost|modular|image] [--methods A,B] [--seeds 0,1,2]
+(c) modular addition p=31, 50% train, as tokens into the one-layer transformer (AdamW lr 1e-3, weight decay 1,
+GrokAlign λ = 1e-3 at the token embeddings, threshold 95%), run only with --only transformer.
+Usage: python benchmarks/bench_grokalign.py [--quick] [--only cost|modular|image|transformer] [--methods A,B] [--seeds 0,1,2]
 """
 import argparse
 import time
@@ -22,7 +24,7 @@ import matplotlib
 matplotlib.use('Agg')
 import torch
 
-from grok_explore.compare import METHODS, Comparison, compare, image_mlp, modular_mlp, plot_comparison
+from grok_explore.compare import METHODS, Comparison, compare, image_mlp, modular_mlp, modular_transformer, plot_comparison
 from grok_explore.core import seed_everything
 from grok_explore.data import TensorData
 from grok_explore.learner import Learner
@@ -91,10 +93,11 @@ def speedup(comparison: Comparison, fast: str, slow: str, baseline: Comparison |
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--quick', action='store_true', help='fewer steps, one seed, modular setting only (under 2 minutes)')
-    parser.add_argument('--only', choices=['cost', 'modular', 'image'], help='one part only')
+    parser.add_argument('--only', choices=['cost', 'modular', 'image', 'transformer'], help='one part only (transformer: only when asked)')
     parser.add_argument('--methods', help=f"comma-separated subset of: {', '.join(METHODS)}")
     parser.add_argument('--seeds', default='0,1,2', help='comma-separated seeds')
     parser.add_argument('--image-steps', type=int, default=30_000, help='step budget of the image setting (default 30,000)')
+    parser.add_argument('--transformer-steps', type=int, default=30_000, help='step budget of the transformer setting (default 30,000)')
     parser.add_argument('--tag', help='name of the saved runs and plot (default: setting name, plus the methods when not all run)')
     args = parser.parse_args()
     methods = tuple(args.methods.split(',')) if args.methods else METHODS
@@ -114,6 +117,10 @@ def main():
     if args.only == 'image' or (args.only is None and not args.quick):
         image = reproduce('digits', image_mlp(max_steps=args.image_steps), methods, seeds, args.quick, tag=args.tag)
         figures['grokalign_steps_speedup_digits'] = speedup(image, 'GrokAlign + weight decay', 'weight decay')
+    if args.only == 'transformer':   # hours of CPU: run by hand, split over processes with --methods
+        transformer = reproduce('modular_transformer', modular_transformer(max_steps=args.transformer_steps), methods, seeds, args.quick, tag=args.tag)
+        if {'GrokAlign + weight decay', 'weight decay'} <= set(transformer.runs.method):
+            figures['grokalign_steps_speedup_transformer'] = speedup(transformer, 'GrokAlign + weight decay', 'weight decay')
     print()
     for key, value in figures.items(): print(f"{key} = {value:.2f}")
 
