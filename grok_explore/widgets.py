@@ -143,7 +143,7 @@ class Dashboard(widgets.VBox):
     def _changed(self):
         self.state.values = self.values()
         if self.state.run is not None and self.state.values != self.state.run.values and not self.state.running:
-            self._status('settings changed: Train starts a new run' + (', Keep saves the current one first' if self.state.run else ''))
+            self._status('settings changed: Train starts a new run, Keep saves the current one first')
 
     def _set_lens(self, lens):
         self.state.lens = lens; self._show()
@@ -197,12 +197,10 @@ class Dashboard(widgets.VBox):
                     shown = time.perf_counter(); drawing = shown - begin
             reason = learner.history.stop_reason or ''
             done = 'stopped' if self._stop else 'finished' if reason.startswith('finished') else reason
-            self.state.running = False
             self._status(f'{done}: {self._summary(run)} ({time.perf_counter() - start:.1f} s)')
         except Exception as error:                                       # keep the model and history, say what happened
-            self.state.running = False
             self._status(f'error at step {learner.step}: {type(error).__name__}: {error}')
-        finally:
+        finally:                                                         # the status is set before wait() sees the end
             self.state.running = False
             self._show()
 
