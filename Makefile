@@ -18,7 +18,7 @@ INSTALLED := $(VENV)/.installed
 LIB := grok_explore
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help install lab test demo readme bench check-export check-clean check-readme lint nbtest pytest clean
+.PHONY: help install lab test demo readme bench check-export check-clean check-readme lint nbtest pytest browser-deps clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
@@ -41,8 +41,8 @@ lab: install  ## start JupyterLab on the tutorials in nbs/ (PORT, IP)
 	@echo "Starting JupyterLab on http://$(IP):$(PORT)/lab - open the URL with the token printed below."
 	$(BIN)/jupyter lab --notebook-dir=nbs --ip=$(IP) --port=$(PORT) --no-browser $(ALLOW_ROOT)
 
-test: install  ## every check: export in sync, notebooks clean, README current, ruff, all notebooks, pytest
-	@$(MAKE) --no-print-directory check-export check-clean check-readme lint nbtest pytest
+test: install  ## every check: export in sync, notebooks clean, README current, ruff, all notebooks, pytest (with the browser test)
+	@$(MAKE) --no-print-directory check-export check-clean check-readme lint nbtest browser-deps pytest
 
 demo: install  ## train modular addition until it groks; writes $(OUT)/grokking.png
 	$(BIN)/grok-explore demo --out $(OUT)
@@ -83,6 +83,16 @@ nbtest:
 
 pytest:
 	$(BIN)/python -m pytest tests -q -ra
+
+# The browser test (tests/browser/) drives Debian's Chromium with Playwright (whose own browser download needs the
+# internet). Installed here when missing and we are root with apt-get; otherwise the test is skipped with its reason.
+browser-deps:
+	@if command -v chromium >/dev/null; then echo "ok: $$(chromium --version 2>/dev/null | head -1)"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing chromium and chromium-driver for the browser test (apt-get)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null \
+	  || echo "skip: apt-get could not install chromium; the browser test will be skipped"; \
+	else echo "skip: chromium is missing and cannot be installed here (needs root and apt-get); the browser test will be skipped"; fi
 
 clean:  ## remove .venv and build leftovers
 	rm -rf $(VENV) *.egg-info build dist $(OUT) .pytest_cache .ruff_cache

@@ -308,7 +308,7 @@ def modular_experiment(device=None) -> Experiment:
         if mlp: callbacks.append(MetricsCallback(100, [jacobian_norm_metric, centroid_alignment_metric], eval_size=256, splits=('test',)))
         return Learner(model, data, lr=v['lr'], weight_decay=v['weight_decay'], metrics_every=20, callbacks=callbacks, progress=False)
     controls = {'model': _choice(['MLP', 'transformer'], 'MLP', 'model'), 'p': _choice([13, 23, 31, 47, 59, 97, 113], 31, 'p'),
-                'operation': _choice(['+', '-', '*', '/'], '+', 'operation'), 'train_fraction': _float(0.7, 0.1, 0.95, 0.05, 'train share'),
+                'operation': _choice(['+', '-', '*', '/'], '+', 'operation'), 'train_fraction': _float(0.8, 0.1, 0.95, 0.05, 'train share'),
                 'width': _int(128, 16, 512, 16, 'width'), 'init_scale': _float(1.0, 0.25, 4.0, 0.25, 'init scale'),
                 'lr': _log_slider(3e-3, -4, -1, 'lr'), 'weight_decay': _float(1.0, 0.0, 3.0, 0.1, 'weight decay'),
                 'grokalign': _choice(LAMBDAS, 0.0, 'GrokAlign λ'), 'seed': _int(0, 0, 9, 1, 'seed')}
