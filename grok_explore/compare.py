@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['METHODS', 'PANELS', 'Setting', 'modular_mlp', 'modular_transformer', 'image_mlp', 'method_recipe', 'run_method',
-           'Comparison', 'compare', 'plot_comparison']
+           'Comparison', 'compare', 'plot_comparison', 'phase_diagram']
 
 # %% ../nbs/09a_compare.ipynb #9d8a8285
 import time
@@ -15,12 +15,14 @@ from typing import Callable
 import matplotlib.pyplot as plt
 import pandas as pd
 from torch import nn
+from tqdm.auto import tqdm
 
 from .core import check_int, markdown_table, seed_everything
 from .data import TensorData, modular_arithmetic
 from .images import digits
 from .jacobian import centroid_alignment_metric, jacobian_norm_metric
-from .learner import History, Learner, MetricsCallback, StopWhen, grokked
+from .lazy_rich import outcome
+from .learner import History, Learner, MetricsCallback, StopWhen, grokked, grokking_steps
 from .models import MLP, Transformer
 from .regularisers import GrokAlign, Grokfast
 
@@ -178,3 +180,22 @@ def plot_comparison(comparison: Comparison, seed: int | None = None, axes=None):
     for ax in axes: ax.grid(alpha=0.3)
     axes[-1].set(xscale='log', xlabel='step (log scale)')
     return axes
+
+# %% ../nbs/09a_compare.ipynb #e5a1f002
+def phase_diagram(make_setting: Callable[..., Setting],   # keyword values of the two knobs -> a Setting
+                  rows: tuple[str, tuple],                # (knob name, values) on the vertical axis
+                  columns: tuple[str, tuple],             # (knob name, values) on the horizontal axis
+                  method: str = 'weight decay', seed: int = 0, delay: float = 2.0, progress: bool = False) -> pd.DataFrame:
+    "Run `method` on `make_setting(**{row: r, column: c})` for every pair: one row per run with its fit and grok steps and outcome."
+    for name, knob in (('rows', rows), ('columns', columns)):
+        if not (isinstance(knob, tuple) and len(knob) == 2 and isinstance(knob[0], str) and len(knob[1]) > 0):
+            raise ValueError(f"{name} must be a (name, values) pair with at least one value, e.g. ('weight_decay', (0.0, 1.0)); got {knob!r}")
+    (row_name, row_values), (column_name, column_values) = rows, columns
+    records = []
+    for r, c in tqdm([(r, c) for r in row_values for c in column_values], desc='phase diagram', disable=not progress):
+        setting = make_setting(**{row_name: r, column_name: c})
+        learner = run_method(setting, method, seed)
+        fit, grok = grokking_steps(learner.history, grok_threshold=setting.threshold)
+        records.append({row_name: r, column_name: c, 'fit_step': fit, 'grok_step': grok, 'steps': learner.step,
+                        'final_test_accuracy': learner.history.last('test', 'accuracy'), 'outcome': outcome(fit, grok, delay)})
+    return pd.DataFrame(records).astype({'fit_step': 'Int64', 'grok_step': 'Int64'})

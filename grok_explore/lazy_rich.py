@@ -233,15 +233,22 @@ def plot_alpha_sweep(sweep: AlphaSweep, threshold: float = 0.1, axes=None):
 # %% ../nbs/07b_lazy_rich.ipynb #5cdecd6b
 OUTCOME_COLOURS = {'generalise early': 'tab:green', 'grok': 'tab:purple', 'memorise': 'tab:orange', 'fail': 'tab:grey'}
 
-def plot_outcome_map(frame: pd.DataFrame, ax=None):
-    "The P × α map of outcomes from `outcome_map`, one coloured square per run. Returns the axis."
+def plot_outcome_map(frame: pd.DataFrame, ax=None, x: str = 'alpha', y: str = 'n_train', annotate: str | None = None,
+                     xlabel: str = 'α (larger: lazier)', ylabel: str = 'training points P'):
+    "A map of outcomes, one coloured square per run at (`x`, `y`) (default: P × α from `outcome_map`); `annotate`: a column written in each square. Returns the axis."
+    for name in (x, y) + ((annotate,) if annotate else ()):
+        if name not in frame.columns: raise ValueError(f"{name!r} is not a column of frame; its columns are {', '.join(map(str, frame.columns))}")
     if ax is None: ax = plt.subplots(figsize=(7, 4.5))[1]
-    alphas, sizes = sorted(frame.alpha.unique()), sorted(frame.n_train.unique())
+    xs, ys = sorted(frame[x].unique()), sorted(frame[y].unique())
     for name, colour in OUTCOME_COLOURS.items():
         part = frame[frame.outcome == name]
-        ax.scatter([alphas.index(a) for a in part.alpha], [sizes.index(p) for p in part.n_train], s=600, marker='s', color=colour, label=name)
-    ax.set_xticks(range(len(alphas)), [f'{a:g}' for a in alphas]); ax.set_yticks(range(len(sizes)), [str(p) for p in sizes])
-    ax.set(xlabel='α (larger: lazier)', ylabel='training points P', title='outcome of each run', xlim=(-0.6, len(alphas) - 0.4), ylim=(-0.6, len(sizes) - 0.4))
+        ax.scatter([xs.index(a) for a in part[x]], [ys.index(b) for b in part[y]], s=600, marker='s', color=colour, label=name)
+    if annotate:
+        for _, row in frame[frame[annotate].notna()].iterrows():
+            ax.annotate(f'{row[annotate]:,.0f}' if pd.api.types.is_number(row[annotate]) else str(row[annotate]), (xs.index(row[x]), ys.index(row[y])),
+                        ha='center', va='center', fontsize=7, color='white')
+    ax.set_xticks(range(len(xs)), [f'{a:g}' for a in xs]); ax.set_yticks(range(len(ys)), [f'{b:g}' for b in ys])
+    ax.set(xlabel=xlabel, ylabel=ylabel, title='outcome of each run', xlim=(-0.6, len(xs) - 0.4), ylim=(-0.6, len(ys) - 0.4))
     ax.legend(fontsize='small', loc='upper left', bbox_to_anchor=(1.01, 1), markerscale=0.4)
     return ax
 

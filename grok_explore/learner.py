@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['EVENTS', 'LOSSES', 'OPTIMIZERS', 'History', 'CancelFit', 'Callback', 'loss_metric', 'accuracy', 'MetricsCallback',
-           'ProgressCallback', 'StopWhen', 'grokked', 'after_grokking', 'NaNGuard', 'Checkpoint', 'half_mse',
-           'loss_function', 'Learner', 'grokking_steps', 'plot_accuracy']
+           'ProgressCallback', 'StopWhen', 'grokked', 'after_grokking', 'NaNGuard', 'Checkpoint', 'KeepWeights',
+           'half_mse', 'loss_function', 'Learner', 'grokking_steps', 'plot_accuracy']
 
 # %% ../nbs/04_learner.ipynb #d1e2aac9
 import json
@@ -204,6 +204,18 @@ class Checkpoint(Callback):
     def after_step(self, learner):
         if learner.step % self.every == 0: learner.save(self.path)
     def after_fit(self, learner): learner.save(self.path)
+
+# %% ../nbs/04_learner.ipynb #a4b7c001
+class KeepWeights(Callback):
+    "A copy of the model's weights every `every` steps and at the start and end of each fit, in `states` (step -> state_dict)."
+    order = 15
+    def __init__(self, every: int = 100):
+        self.every, self.states = check_int('every', every, 1), {}
+    def keep(self, learner): self.states[learner.step] = {k: v.detach().clone() for k, v in learner.model.state_dict().items()}
+    def before_fit(self, learner): self.keep(learner)
+    def after_step(self, learner):
+        if learner.step % self.every == 0: self.keep(learner)
+    def after_fit(self, learner): self.keep(learner)
 
 # %% ../nbs/04_learner.ipynb #c3c8f57e
 def half_mse(out, y):

@@ -5,8 +5,9 @@
 # %% auto #0
 __all__ = ['LAMBDAS', 'Experiment', 'Run', 'DashboardState', 'series_lens', 'render', 'figure_png', 'Dashboard',
            'parameter_norm_metric', 'jacobian_lens', 'embedding_spectrum', 'fourier_lens', 'regions_lens',
-           'modular_experiment', 'lazy_rich_experiment', 'image_experiment', 'modular_dashboard', 'lazy_rich_dashboard',
-           'grokalign_dashboard', 'regions_dashboard']
+           'modular_experiment', 'lazy_rich_experiment', 'image_experiment', 'input_weight_change', 'input_change_lens',
+           'parity_experiment', 'modular_dashboard', 'lazy_rich_dashboard', 'grokalign_dashboard', 'regions_dashboard',
+           'parity_dashboard', 'ScrubState', 'render_scrub', 'region_scrubber']
 
 # %% ../nbs/11_widgets.ipynb #03fec831
 import copy
@@ -30,8 +31,9 @@ from .models import MLP, Transformer
 from .ntk import ntk_metric
 from .regions import plane_through, plot_regions, region_grid
 from .regularisers import GrokAlign
-from .scaling import lazy_rich_lr
+from .scaling import Centered, initial_parameters, lazy_rich_lr
 from .sufficient_stats import sufficient_statistics_metric
+from .synthetic import sparse_parity
 
 # %% ../nbs/11_widgets.ipynb #734d517a
 @dataclass
@@ -353,6 +355,37 @@ def image_experiment(device=None) -> Experiment:
     label = lambda v: f"wd={v['weight_decay']:g}" + (f" λ={v['grokalign']:g}" if v['grokalign'] else ' no GrokAlign') + f" ×{v['init_scale']:g}"
     return Experiment('digits, large init (GrokAlign)', controls, build, lenses, 'accuracy', steps=15000, chunk=250, label=label)
 
+def input_weight_change(model: Centered) -> torch.Tensor:  # -> (D,)
+    "How far each input's first-layer weights have moved from θ₀: `||W[:, i] − W₀[:, i]||` (a centred MLP)."
+    if not isinstance(model, Centered) or not isinstance(model.model, MLP): raise TypeError(f"model must be a Centered MLP, got {type(model).__name__}")
+    return (model.model.layers[0].weight.detach() - initial_parameters(model)['layers.0.weight']).norm(dim=0).cpu()
+
+def input_change_lens(ax, runs):
+    "Movement of each input's first-layer weights in the current run; the parity bits in red."
+    run = runs[-1]
+    change, bits = input_weight_change(run.learner.model), run.learner.data.bits.tolist()
+    ax.bar(range(len(change)), change, color=['tab:red' if i in bits else 'tab:grey' for i in range(len(change))])
+    ax.set_xlabel(f'input bit (red: the hidden bits {bits})'); ax.set_ylabel('||W[:, i] − W₀[:, i]||')
+    return ax
+
+def parity_experiment(device=None) -> Experiment:
+    "Sparse parity with a centred MLP `α·(f(θ) − f(θ₀))`, lr η₀/α²: small α learns the hidden bits, large α stays a kernel and memorises."
+    def build(v):
+        data = sparse_parity(n_bits=v['n_bits'], k=v['k'], n_train=v['n_train'], n_test=1000, seed=v['seed'], device=get_device(device))
+        seed_everything(v['seed'])
+        model = Centered(MLP([v['n_bits'], v['width'], 2]), v['alpha'])
+        return Learner(model, data, optimizer='sgd', lr=lazy_rich_lr(v['eta0'], v['alpha']), metrics_every=50, progress=False,
+                       callbacks=[MetricsCallback(100, [ntk_metric(256, centered=True)], splits=('train',))])
+    controls = {'alpha': _log_slider(10.0, -1, 2, 'α'), 'n_bits': _int(20, 4, 60, 1, 'bits'), 'k': _int(3, 1, 6, 1, 'k (hidden)'),
+                'n_train': _int(1000, 100, 4000, 100, 'P (train)'), 'width': _int(256, 16, 1024, 16, 'width'),
+                'eta0': _log_slider(1.0, -2, 1, 'η₀'), 'seed': _int(0, 0, 9, 1, 'seed')}
+    lenses = {'NTK alignment': series_lens(('train', 'ntk_target_alignment'), ylabel='centred NTK–target alignment'),
+              'kernel change': series_lens(('train', 'ntk_change'), ylabel='||K − K₀|| / ||K₀||'),
+              'first-layer change per input': input_change_lens}
+    label = lambda v: f"α={v['alpha']:.2g} ({v['n_bits']}, {v['k']})-parity P={v['n_train']}"
+    return Experiment('sparse parity, centred MLP', controls, build, lenses, 'accuracy', steps=3000, chunk=50, label=label)
+
+
 # %% ../nbs/11_widgets.ipynb #31b7fd92
 def modular_dashboard(device=None, **values) -> tuple[Dashboard, DashboardState]:
     "Grokking modular arithmetic: weight decay, train share, width, GrokAlign; Fourier, parameter-norm and Jacobian lenses."
@@ -370,3 +403,45 @@ def regions_dashboard(device=None, **values) -> tuple[Dashboard, DashboardState]
     "The digits run with the linear-regions lens: watch the regions around three training images change as it trains."
     values = dict(width=64, depth=3) | values
     board = Dashboard(image_experiment(device), lens='linear regions', **values); return board, board.state
+
+def parity_dashboard(device=None, **values) -> tuple[Dashboard, DashboardState]:
+    "Lazy vs rich on sparse parity: α, bits, P, width; NTK alignment, kernel change and per-input weight change lenses."
+    board = Dashboard(parity_experiment(device), **values); return board, board.state
+
+
+# %% ../nbs/11_widgets.ipynb #b11c5002
+@dataclass
+class ScrubState:
+    "What a region scrubber shows: a step with kept weights, a plane (a key of its planes), a colouring."
+    step: int
+    plane: str
+    color: str = 'random'                    # 'random' (one colour per region) or 'class' (predicted class)
+
+def render_scrub(model: MLP, states: dict, planes: dict, state: ScrubState, labels: dict | None = None, resolution: int = 96) -> Figure:
+    "The linear regions of `model` with the weights kept at `state.step`, on `planes[state.plane]`. Pure: a new Figure."
+    net = copy.deepcopy(model); net.load_state_dict(states[state.step])
+    grid = region_grid(net, planes[state.plane], resolution)
+    figure = Figure(figsize=(5, 5), layout='constrained')
+    ax = plot_regions(grid, ax=figure.subplots(), color=state.color, labels=(labels or {}).get(state.plane))
+    ax.set_title(f'step {state.step:,}: {grid.count:,} regions')
+    return figure
+
+def region_scrubber(model: MLP, states: dict, planes: dict, labels: dict | None = None, resolution: int = 96) -> tuple[widgets.VBox, ScrubState]:
+    """A step slider over `states` (step -> state_dict, e.g. `KeepWeights.states`), a menu of `planes` (name -> Plane) and a
+    colouring, above the picture; `labels`: plane name -> names of its three marked inputs. Returns (widget, state)."""
+    if not isinstance(model, MLP): raise TypeError(f"model must be an MLP (a template the kept weights load into), got {type(model).__name__}")
+    if not isinstance(states, dict) or not states: raise ValueError('states must be a non-empty dict step -> state_dict (e.g. KeepWeights.states)')
+    if not isinstance(planes, dict) or not planes: raise ValueError('planes must be a non-empty dict name -> Plane (e.g. from plane_through)')
+    state = ScrubState(min(states), next(iter(planes)))
+    controls = {'step': widgets.SelectionSlider(options=sorted(states), value=state.step, description='step'),
+                'plane': widgets.Dropdown(options=list(planes), value=state.plane, description='plane'),
+                'color': widgets.ToggleButtons(options=['random', 'class'], value=state.color, description='colour')}
+    image = widgets.Image(format='png')
+    def update(_=None):
+        state.step, state.plane, state.color = (controls[name].value for name in ('step', 'plane', 'color'))
+        image.value = figure_png(render_scrub(model, states, planes, state, labels, resolution))
+    for control in controls.values(): control.observe(update, names='value')
+    update()
+    box = widgets.VBox([widgets.HBox(list(controls.values())), image])
+    box.controls, box.image = controls, image
+    return box, state
