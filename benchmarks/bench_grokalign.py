@@ -12,8 +12,9 @@ decay, GrokAlign, Grokfast and the combinations with weight decay, over seeds, i
 scikit-learn digits (1,000 train / 797 test, MLP 64-196-196-196-10 without biases, x8 init, MSE, AdamW lr 1e-3,
 weight decay 0.01, threshold 85%). Tables are printed as markdown; runs go to benchmarks/results/, plots to
 nbs/images/.
-(c) modular addition p=31, 50% train, as tokens into the one-layer transformer (AdamW lr 1e-3, weight decay 1,
-GrokAlign λ = 1e-3 at the token embeddings, threshold 95%), run only with --only transformer.
+(c) modular addition p=31 as tokens into the one-layer transformer, GrokAlign λ = 1e-3 at the token embeddings,
+threshold 95%, run only with --only transformer: by default 80% train, d_model 32, d_mlp 128, AdamW lr 3e-3, weight
+decay 1, 10,000 steps; --transformer-setting nanda gives the earlier 50% train, d_model 64, d_mlp 256, lr 1e-3.
 Usage: python benchmarks/bench_grokalign.py [--quick] [--only cost|modular|image|transformer] [--methods A,B] [--seeds 0,1,2]
 """
 import argparse
@@ -97,7 +98,9 @@ def main():
     parser.add_argument('--methods', help=f"comma-separated subset of: {', '.join(METHODS)}")
     parser.add_argument('--seeds', default='0,1,2', help='comma-separated seeds')
     parser.add_argument('--image-steps', type=int, default=30_000, help='step budget of the image setting (default 30,000)')
-    parser.add_argument('--transformer-steps', type=int, default=30_000, help='step budget of the transformer setting (default 30,000)')
+    parser.add_argument('--transformer-steps', type=int, default=10_000, help='step budget of the transformer setting (default 10,000)')
+    parser.add_argument('--transformer-setting', choices=['small', 'nanda'], default='small',
+                        help='small: 80%% train, d_model 32, lr 3e-3 (groks in ~1,000 steps); nanda: 50%% train, d_model 64, lr 1e-3')
     parser.add_argument('--tag', help='name of the saved runs and plot (default: setting name, plus the methods when not all run)')
     args = parser.parse_args()
     methods = tuple(args.methods.split(',')) if args.methods else METHODS
@@ -118,7 +121,9 @@ def main():
         image = reproduce('digits', image_mlp(max_steps=args.image_steps), methods, seeds, args.quick, tag=args.tag)
         figures['grokalign_steps_speedup_digits'] = speedup(image, 'GrokAlign + weight decay', 'weight decay')
     if args.only == 'transformer':   # hours of CPU: run by hand, split over processes with --methods
-        transformer = reproduce('modular_transformer', modular_transformer(max_steps=args.transformer_steps), methods, seeds, args.quick, tag=args.tag)
+        options = dict(train_fraction=0.8, d_model=32, d_mlp=128, lr=3e-3) if args.transformer_setting == 'small' else {}
+        transformer = reproduce('modular_transformer' + ('_small' if options else ''), modular_transformer(max_steps=args.transformer_steps, **options),
+                                methods, seeds, args.quick, tag=args.tag)
         if {'GrokAlign + weight decay', 'weight decay'} <= set(transformer.runs.method):
             figures['grokalign_steps_speedup_transformer'] = speedup(transformer, 'GrokAlign + weight decay', 'weight decay')
     print()

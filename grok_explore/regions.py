@@ -222,7 +222,8 @@ def exact_regions(model: MLP, plane: Plane, eps: float = 1e-12) -> ExactRegions:
     for W_next, b_next in zip(weights[1:], biases[1:]):
         for k in range(A.shape[1] if slopes[0] != slopes[1] else 0):                   # a linear activation cuts nothing
             verts, counts, group = polygons.view()
-            s = torch.einsum('rvk,rk->rv', verts, A[group, k]) + c[group, k, None]      # neuron k at every vertex
+            a, b = (A[:1, k], c[:1, k]) if len(A) == 1 else (A[group, k], c[group, k])  # one group (the first layer): no gather
+            s = verts[..., 0] * a[:, :1] + verts[..., 1] * a[:, 1:] + b[:, None]         # neuron k at every vertex (not einsum: bmm of tiny matrices)
             s = torch.where(s.abs() <= eps, 0.0, s)
             valid = torch.arange(verts.shape[1], device=device) < counts[:, None]
             cut = ((torch.where(valid, s, 0.0).amax(1) > 0) & (torch.where(valid, s, 0.0).amin(1) < 0)).nonzero().squeeze(1)
