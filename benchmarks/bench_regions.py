@@ -22,7 +22,7 @@ from grok_explore.core import seed_everything
 from grok_explore.learner import Learner, MetricsCallback
 from grok_explore.local_complexity import local_complexity_metric
 from grok_explore.models import MLP
-from grok_explore.regions import Plane, RegionsCallback, exact_regions, plane_through, region_grid
+from grok_explore.regions import Plane, RegionsCallback, _grid, exact_regions, plane_through, region_grid
 
 try:
     import regioncam
@@ -86,7 +86,7 @@ def grid_picture(quick: bool) -> dict:
     net, inputs = MLP([64, 128, 128, 10] if quick else [64, 256, 256, 256, 10]), torch.rand(3, 64)
     plane, resolution = plane_through(*inputs), 256 if quick else 512
     grid_seconds, grid = timed(lambda: region_grid(net, plane, resolution), 3)
-    points = plane.to_input(torch.stack(torch.meshgrid(*[torch.linspace(-1, 1, resolution, dtype=torch.float64)] * 2, indexing='xy'), -1).reshape(-1, 2)).float()
+    points = plane.to_input(_grid(plane, resolution)).float()                         # the picture's own pixels
     with torch.no_grad(): forward_seconds, _ = timed(lambda: [net(x) for x in points.split(16_384)], 3)
     exact_seconds, regions = timed(lambda: exact_regions(net, plane), 1)
     print(f"MLP {'-'.join(map(str, net.widths))} through three inputs: {resolution}² grid {grid.count:,} regions in {grid_seconds:.2f} s "
