@@ -2,9 +2,10 @@
 
 Step cost: GrokAlign's image model (MLP 784-196-196-196-10 without biases, initial weights x 8, AdamW lr 1e-3 wd
 0.01, MSE on one-hot targets), full-batch steps on random MNIST-shaped inputs (step time depends only on shapes),
-timed against a plain step in alternation: the default estimator (forward mode, 'input'), the paper's ('output',
-a VJP differentiated again), the default on a random quarter of the batch, and the exact norm. Two batch sizes and
-two output sizes.
+timed against a plain step in alternation: the default estimator (forward mode, 'input', fused with the task's forward
+pass), the same as a separate tangent pass (fused=False, the earlier implementation), with 4 coordinates per direction,
+the paper's ('output', a VJP differentiated again), the default on a random quarter of the batch, and the exact norm.
+Two batch sizes and two output sizes.
 
 Reproduction (grok_explore.compare): steps until test accuracy crosses the threshold for no regulariser, weight
 decay, GrokAlign, Grokfast and the combinations with weight decay, over seeds, in (a) modular addition p=31 with
@@ -18,6 +19,7 @@ decay 1, 10,000 steps; --transformer-setting nanda gives the earlier 50% train, 
 Usage: python benchmarks/bench_grokalign.py [--quick] [--only cost|modular|image|transformer] [--methods A,B] [--seeds 0,1,2]
 """
 import argparse
+import statistics
 import time
 from pathlib import Path
 
@@ -32,7 +34,7 @@ from grok_explore.learner import Learner
 from grok_explore.models import MLP
 from grok_explore.regularisers import GrokAlign
 
-from common import alternating_medians
+from common import alternating_runs, paired_ratios
 
 ROOT = Path(__file__).resolve().parent
 
@@ -52,20 +54,25 @@ def step_time(batch: int, outputs: int, callbacks, steps: int) -> float:
 
 def step_costs(quick: bool) -> dict[str, float]:
     "Time every variant against a plain step; returns the headline ratios."
-    steps, repeats = (20, 3) if quick else (60, 5)
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, float32, cpu; median of {repeats} alternating runs of {steps} steps")
+    steps, repeats = (20, 3) if quick else (30, 11)
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, float32, cpu; {repeats} alternating rounds of {steps} steps: "
+          "median time, and the median over rounds of the time over the plain step's in the same round")
     variants = {'plain': lambda: [], 'GrokAlign default (input)': lambda: [GrokAlign(1e-4)],
+                'default, separate pass': lambda: [GrokAlign(1e-4, fused=False)],
+                'default, 4 coordinates': lambda: [GrokAlign(1e-4, n_coordinates=4)],
                 'GrokAlign paper (output)': lambda: [GrokAlign(1e-4, estimator='output')],
                 'default on 1/4 of the batch': lambda: [GrokAlign(1e-4, subsample=0.25)],
                 'exact norm': lambda: [GrokAlign(1e-4, exact=True)]}
     ratios = {}
     for batch, outputs in [(200, 10), (1024, 10), (200, 100)]:
-        medians = alternating_medians({name: (lambda make=make: step_time(batch, outputs, make(), steps)) for name, make in variants.items()}, repeats)
+        runs = alternating_runs({name: (lambda make=make: step_time(batch, outputs, make(), steps)) for name, make in variants.items()}, repeats)
+        paired = paired_ratios(runs, 'plain')
         print(f"\nbatch {batch}, {outputs} outputs")
-        for name, t in medians.items(): print(f"  {name:28} {1000 * t:7.2f} ms/step   {t / medians['plain']:.2f}x plain")
-        ratios.update({(batch, outputs, name): t / medians['plain'] for name, t in medians.items()})
+        for name, times in runs.items(): print(f"  {name:28} {1000 * statistics.median(times):7.2f} ms/step   {paired[name]:.2f}x plain")
+        ratios.update({(batch, outputs, name): r for name, r in paired.items()})
     return {'grokalign_step_cost_ratio': ratios[(200, 10, 'GrokAlign default (input)')],
             'grokalign_step_cost_ratio_batch1024': ratios[(1024, 10, 'GrokAlign default (input)')],
+            'grokalign_step_cost_ratio_separate_pass': ratios[(200, 10, 'default, separate pass')],
             'grokalign_step_cost_ratio_paper_estimator': ratios[(200, 10, 'GrokAlign paper (output)')],
             'grokalign_step_cost_ratio_quarter_batch': ratios[(200, 10, 'default on 1/4 of the batch')]}
 
@@ -109,17 +116,20 @@ def main():
     if args.only in (None, 'cost'): figures |= step_costs(args.quick)
     if args.only in (None, 'modular'):
         quick_methods = ('weight decay', 'GrokAlign', 'GrokAlign + weight decay')
-        modular = reproduce('modular_mlp', modular_mlp(), quick_methods if args.quick else methods, seeds, args.quick)
-        figures['grokalign_steps_speedup'] = speedup(modular, 'GrokAlign + weight decay', 'weight decay')
-        if 'none' in set(modular.runs.method):
+        modular = reproduce('modular_mlp', modular_mlp(), quick_methods if args.quick else methods, seeds, args.quick, tag=args.tag)
+        ran = set(modular.runs.method)
+        if {'GrokAlign + weight decay', 'weight decay'} <= ran:
+            figures['grokalign_steps_speedup'] = speedup(modular, 'GrokAlign + weight decay', 'weight decay')
+        if {'GrokAlign', 'none'} <= ran:
             figures['grokalign_steps_speedup_vs_none_at_least'] = speedup(modular, 'GrokAlign', 'none')
-        if not args.quick:  # the same with the paper's estimator (output projections), against the same weight-decay runs
+        if not args.quick and ran == set(METHODS):  # the same with the paper's estimator (output projections), against the same weight-decay runs
             paper = reproduce('modular_mlp', modular_mlp(estimator='output'), ('GrokAlign', 'GrokAlign + weight decay'), seeds, args.quick,
                               tag='paper_estimator_modular_mlp')
             figures['grokalign_steps_speedup_paper_estimator'] = speedup(paper, 'GrokAlign + weight decay', 'weight decay', modular)
     if args.only == 'image' or (args.only is None and not args.quick):
         image = reproduce('digits', image_mlp(max_steps=args.image_steps), methods, seeds, args.quick, tag=args.tag)
-        figures['grokalign_steps_speedup_digits'] = speedup(image, 'GrokAlign + weight decay', 'weight decay')
+        if {'GrokAlign + weight decay', 'weight decay'} <= set(image.runs.method):
+            figures['grokalign_steps_speedup_digits'] = speedup(image, 'GrokAlign + weight decay', 'weight decay')
     if args.only == 'transformer':   # hours of CPU: run by hand, split over processes with --methods
         options = dict(train_fraction=0.8, d_model=32, d_mlp=128, lr=3e-3) if args.transformer_setting == 'small' else {}
         transformer = reproduce('modular_transformer' + ('_small' if options else ''), modular_transformer(max_steps=args.transformer_steps, **options),

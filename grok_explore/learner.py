@@ -303,8 +303,9 @@ class Learner:
     def one_step(self):
         "Forward, loss, backward, update, with the events in between (callbacks see `x`, `y`, `out`, `loss`)."
         self.x, self.y = self.batch()
-        self.run('before_forward')                   # e.g. GrokAlign makes x require gradients
-        self.out = self.model(self.x)
+        self.out = None
+        self.run('before_forward')                   # e.g. GrokAlign makes x require gradients, or computes out itself
+        if self.out is None: self.out = self.model(self.x)
         self.loss = self.loss_fn(self.out, self.y)
         self.run('after_loss')                       # regularisers add their penalty to self.loss
         self.optimizer.zero_grad(set_to_none=True)

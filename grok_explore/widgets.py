@@ -338,7 +338,7 @@ def lazy_rich_experiment(device=None) -> Experiment:
     return Experiment('lazy → rich (committee)', controls, build, lenses, 'loss', steps=3000, chunk=50, label=label)
 
 def image_experiment(device=None) -> Experiment:
-    "Omnigrok's image recipe on scikit-learn digits (large init, MSE): weight decay, GrokAlign, both."
+    "Omnigrok's image recipe on scikit-learn digits (large init, MSE), sized to grok within 8,000 steps: weight decay, GrokAlign, both."
     def build(v):
         seed_everything(v['seed'])
         data = digits(n_train=v['n_train'], seed=v['seed'], targets='one_hot', device=get_device(device))
@@ -348,12 +348,12 @@ def image_experiment(device=None) -> Experiment:
         return Learner(model, data, loss='mse', lr=v['lr'], weight_decay=v['weight_decay'], metrics_every=100, callbacks=callbacks, progress=False)
     controls = {'grokalign': _choice(LAMBDAS, 1e-2, 'GrokAlign λ'), 'weight_decay': _choice([0.0, 0.001, 0.01, 0.1], 0.01, 'weight decay'),
                 'init_scale': _float(8.0, 1.0, 10.0, 0.5, 'init scale'), 'n_train': _int(1000, 100, 1500, 100, 'train images'),
-                'width': _int(196, 16, 400, 4, 'width'), 'depth': _int(3, 1, 5, 1, 'depth'), 'lr': _log_slider(1e-3, -4, -2, 'lr'),
+                'width': _int(128, 16, 400, 4, 'width'), 'depth': _int(2, 1, 5, 1, 'depth'), 'lr': _log_slider(2e-3, -4, -2, 'lr'),
                 'seed': _int(0, 0, 9, 1, 'seed')}
     lenses = {'loss': series_lens(('train', 'loss'), ('test', 'loss'), log=True), 'Jacobian norm and centroid alignment': jacobian_lens,
               'linear regions': regions_lens}
     label = lambda v: f"wd={v['weight_decay']:g}" + (f" λ={v['grokalign']:g}" if v['grokalign'] else ' no GrokAlign') + f" ×{v['init_scale']:g}"
-    return Experiment('digits, large init (GrokAlign)', controls, build, lenses, 'accuracy', steps=15000, chunk=250, label=label)
+    return Experiment('digits, large init (GrokAlign)', controls, build, lenses, 'accuracy', steps=8000, chunk=250, label=label)
 
 def input_weight_change(model: Centered) -> torch.Tensor:  # -> (D,)
     "How far each input's first-layer weights have moved from θ₀: `||W[:, i] − W₀[:, i]||` (a centred MLP)."
