@@ -181,6 +181,72 @@ class _Polygons:
         self.counts[self.n:self.n + m], self.group[self.n:self.n + m] = counts, group
         self.n += m
 
+# %% ../nbs/10_regions.ipynb #ea1arrg1
+def _arrangement(a, b, extent, eps=1e-12):  # (n, 2), (n,) -> (verts (R, V, 2), counts (R,)) or None where degenerate
+    "The faces of the lines `a_k·p + b_k = 0` inside the box `extent`, all at once: every vertex (box corners, line–edge and line–line crossings), the faces around it by sign vector, each face's vertices in angular order. None when three lines meet, a line passes through a vertex or a corner, or two lines coincide (then cut unit by unit)."
+    u0, u1, v0, v1 = extent
+    n, dtype, device = len(a), a.dtype, a.device
+    if n * n * n > 2e7: return None                                          # its vertices × units would not fit comfortably (n > 271)
+    scale = a.abs().amax(1)                                                  # (n,)
+    if bool(((scale <= eps) & (b.abs() <= eps)).any()): return None         # a unit that is zero on the whole plane
+    line = scale > eps
+    points, defining = [torch.tensor([[u0, v0], [u1, v0], [u1, v1], [u0, v1]], dtype=dtype, device=device)], [torch.full((4, 2), -1, device=device)]
+    for axis, value, low, high in ((0, u0, v0, v1), (0, u1, v0, v1), (1, v0, u0, u1), (1, v1, u0, u1)):  # box edges u = u0, u1, then v = v0, v1
+        k = (line & (a[:, 1 - axis].abs() > eps)).nonzero().squeeze(1)
+        other = -(a[k, axis] * value + b[k]) / a[k, 1 - axis]                # the other coordinate where line k meets the edge
+        if bool(((other - low).abs() <= eps).any() or ((other - high).abs() <= eps).any()): return None   # through a corner
+        inside = (other > low) & (other < high)
+        k, other = k[inside], other[inside]
+        p = torch.empty(len(k), 2, dtype=dtype, device=device); p[:, axis], p[:, 1 - axis] = value, other
+        points.append(p); defining.append(torch.stack([k, torch.full_like(k, -1)], 1))
+    i, j = torch.triu_indices(n, n, 1, device=device)
+    i, j = i[line[i] & line[j]], j[line[i] & line[j]]
+    det = a[i, 0] * a[j, 1] - a[i, 1] * a[j, 0]
+    parallel = det.abs() <= eps * scale[i] * scale[j]
+    if bool(parallel.any()):                                                 # parallel lines never meet; coincident ones are degenerate
+        pi, pj = i[parallel], j[parallel]
+        if bool(((a[pi] * b[pj, None] - a[pj] * b[pi, None]).abs().amax(1) <= eps * scale[pi] * scale[pj]).any()): return None
+        i, j, det = i[~parallel], j[~parallel], det[~parallel]
+    pu = (a[i, 1] * b[j] - a[j, 1] * b[i]) / det
+    pv = (a[j, 0] * b[i] - a[i, 0] * b[j]) / det
+    dist = torch.minimum(torch.minimum(pu - u0, u1 - pu), torch.minimum(pv - v0, v1 - pv))   # > 0 inside the box
+    if bool((dist.abs() <= eps).any()): return None                            # a crossing on the box's border
+    inside = dist > 0
+    points.append(torch.stack([pu, pv], 1)[inside]); defining.append(torch.stack([i, j], 1)[inside])
+    points, defining = torch.cat(points), torch.cat(defining)                # (P, 2), (P, 2): -1 where no line
+    s = points @ a.T + b                                                     # (P, n) every unit at every vertex
+    on = torch.zeros_like(s, dtype=torch.bool)
+    for column in range(2):
+        rows = (defining[:, column] >= 0).nonzero().squeeze(1)
+        on[rows, defining[rows, column]] = True
+    if bool(((s.abs() <= eps) & ~on).any()): return None                     # three lines through a point, or a line through a vertex
+    signs = s > 0
+    variants = 1 << (defining >= 0).sum(1)                                   # faces around a vertex: corner 1, edge 2, crossing 4
+    row = torch.repeat_interleave(torch.arange(len(points), device=device), variants)
+    rank = torch.arange(len(row), device=device) - torch.repeat_interleave(variants.cumsum(0) - variants, variants)
+    keys = signs[row]
+    for column in range(2):
+        k = defining[row, column]; has = k >= 0
+        keys[has.nonzero().squeeze(1), k[has]] = ((rank[has] >> column) & 1).bool()
+    words = _pack_bits(keys)                                                 # (M, ceil(n/64)) each face's sign vector, packed
+    mix = torch.randint(-2 ** 62, 2 ** 62, (words.shape[1],), generator=torch.Generator().manual_seed(0)).to(device)
+    _, face = torch.unique(_hash_words(words, mix), return_inverse=True)
+    R = int(face.max()) + 1
+    first = torch.zeros(R, dtype=torch.long, device=device).scatter_(0, face, torch.arange(len(face), device=device))
+    if not bool((words == words[first[face]]).all()): return None           # two faces' hashes collided (≈ R²/2⁶⁵): cut unit by unit
+    counts = torch.bincount(face, minlength=R)
+    if bool((counts < 3).any()): return None
+    p = points[row]
+    centre = torch.zeros(R, 2, dtype=dtype, device=device).index_add_(0, face, p) / counts[:, None]
+    angle = torch.atan2(p[:, 1] - centre[face, 1], p[:, 0] - centre[face, 0])
+    order = torch.argsort(face.to(dtype) * 8 + angle)                       # by face, then counter-clockwise
+    face, p = face[order], p[order]
+    slot = torch.arange(len(face), device=device) - (counts.cumsum(0) - counts)[face]
+    verts = torch.zeros(R, int(counts.max()), 2, dtype=dtype, device=device)
+    verts[face, slot] = p
+    return verts, counts
+
+
 # %% ../nbs/10_regions.ipynb #9712e444
 @dataclass
 class ExactRegions:
@@ -211,37 +277,45 @@ class ExactRegions:
         "The network's outputs at plane points `uv` from the affine maps of their regions."
         return torch.einsum('bck,bk->bc', self.linear[region], uv.to(self.linear.dtype)) + self.offset[region]
 
+def _cut(polygons: _Polygons, A: torch.Tensor, c: torch.Tensor, eps: float):  # A (2, G, n), c (G, n): units' affine maps per group
+    "Cut every polygon, in place, by the zero line of each unit in turn (its group's map), all polygons a unit crosses at once."
+    device = A.device
+    for k in range(A.shape[2]):
+        verts, counts, group = polygons.view()
+        a, b = (A[:, :1, k], c[:1, k]) if A.shape[1] == 1 else (A[:, group, k], c[group, k])  # one group (the first layer): no gather
+        s = verts[..., 0] * a[0, :, None] + verts[..., 1] * a[1, :, None] + b[:, None]  # neuron k at every vertex (not einsum: bmm of tiny matrices)
+        s = torch.where(s.abs() <= eps, 0.0, s)
+        valid = torch.arange(verts.shape[1], device=device) < counts[:, None]
+        cut = ((torch.where(valid, s, 0.0).amax(1) > 0) & (torch.where(valid, s, 0.0).amin(1) < 0)).nonzero().squeeze(1)
+        if len(cut) == 0: continue
+        (pos, pos_counts), (neg, neg_counts) = _split(verts[cut], counts[cut], s[cut])
+        polygons.replace(cut, pos, pos_counts)
+        polygons.append(neg, neg_counts, group[cut])
+
 @torch.no_grad()
 def exact_regions(model: MLP, plane: Plane, eps: float = 1e-12) -> ExactRegions:
-    "Cut the plane's extent layer by layer, neuron by neuron, by every zero set: each linear region as an exact polygon (float64)."
+    "Cut the plane's extent layer by layer by every zero set (the first layer's lines all at once, later units one by one): each linear region as an exact polygon (float64)."
     weights, biases, slopes = _piecewise_linear(model)
     device = weights[0].device
     u0, u1, v0, v1 = plane.extent
     box = torch.tensor([[[u0, v0], [u1, v0], [u1, v1], [u0, v1]]], dtype=torch.float64, device=device)
     polygons = _Polygons(box, torch.tensor([4], device=device), torch.zeros(1, dtype=torch.long, device=device))
-    A = (weights[0] @ plane.basis.to(device).T)[None]                                  # (G, n, 2): pre-activations of group g at (u, v)
+    A = (plane.basis.to(device) @ weights[0].T)[:, None]                               # (2, G, n): slopes along u and v of unit n in group g
     c = (weights[0] @ plane.origin.to(device) + biases[0])[None]                        # (G, n)
     patterns, lineage = [], []
-    for W_next, b_next in zip(weights[1:], biases[1:]):
-        for k in range(A.shape[1] if slopes[0] != slopes[1] else 0):                   # a linear activation cuts nothing
-            verts, counts, group = polygons.view()
-            a, b = (A[:1, k], c[:1, k]) if len(A) == 1 else (A[group, k], c[group, k])  # one group (the first layer): no gather
-            s = verts[..., 0] * a[:, :1] + verts[..., 1] * a[:, 1:] + b[:, None]         # neuron k at every vertex (not einsum: bmm of tiny matrices)
-            s = torch.where(s.abs() <= eps, 0.0, s)
-            valid = torch.arange(verts.shape[1], device=device) < counts[:, None]
-            cut = ((torch.where(valid, s, 0.0).amax(1) > 0) & (torch.where(valid, s, 0.0).amin(1) < 0)).nonzero().squeeze(1)
-            if len(cut) == 0: continue
-            (pos, pos_counts), (neg, neg_counts) = _split(verts[cut], counts[cut], s[cut])
-            polygons.replace(cut, pos, pos_counts)
-            polygons.append(neg, neg_counts, group[cut])
+    for layer, (W_next, b_next) in enumerate(zip(weights[1:], biases[1:])):
+        faces = _arrangement(A[:, 0].T, c[0], plane.extent, eps) if layer == 0 and slopes[0] != slopes[1] else None
+        if faces is not None: polygons = _Polygons(*faces, torch.zeros(len(faces[1]), dtype=torch.long, device=device))
+        elif slopes[0] != slopes[1]: _cut(polygons, A, c, eps)                          # a linear activation cuts nothing
         verts, counts, group = polygons.view()
         valid = (torch.arange(verts.shape[1], device=device) < counts[:, None]).to(verts.dtype)
         centre = (verts * valid[..., None]).sum(1) / counts[:, None]
-        z = torch.einsum('rnk,rk->rn', A[group], centre) + c[group]                      # pre-activations inside each region
+        Ag, cg = (A, c) if A.shape[1] == 1 else (A[:, group], c[group])                   # the first layer's one map broadcasts: no gather
+        z = centre[:, :1] * Ag[0] + centre[:, 1:] * Ag[1] + cg                            # (R, n) pre-activations inside each region
         patterns.append(z > 0); lineage.append(group.clone())
         D = torch.where(z > 0, slopes[1], slopes[0])                                     # (R, n) slope of every unit
-        A = torch.einsum('mn,rnk->rmk', W_next, D[..., None] * A[group])
-        c = (D * c[group]) @ W_next.T + b_next
+        A = (D * Ag) @ W_next.T                                                          # (2, R, m): the next layer's slopes on each region
+        c = (D * cg) @ W_next.T + b_next
         polygons.group[:polygons.n] = torch.arange(polygons.n, device=device)
     index, pattern_columns = torch.arange(polygons.n, device=device), []
     for layer_patterns, parents in zip(reversed(patterns), reversed(lineage)):           # each region's pattern in every layer
@@ -249,7 +323,7 @@ def exact_regions(model: MLP, plane: Plane, eps: float = 1e-12) -> ExactRegions:
     verts, counts, _ = polygons.view()
     width = int(counts.max())
     patterns = torch.cat(pattern_columns, 1) if pattern_columns else torch.zeros(len(counts), 0, dtype=torch.bool, device=device)
-    return ExactRegions(verts[:, :width].clone(), counts.clone(), patterns, A, c, plane)
+    return ExactRegions(verts[:, :width].clone(), counts.clone(), patterns, A.permute(1, 2, 0), c, plane)
 
 # %% ../nbs/10_regions.ipynb #c12f5436
 def _region_colours(n: int, seed: int = 0) -> np.ndarray:  # (n, 4) RGBA, neighbours unlikely to look alike
