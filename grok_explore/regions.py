@@ -182,11 +182,10 @@ class _Polygons:
         self.n += m
 
 # %% ../nbs/10_regions.ipynb #ea1arrg1
-def _arrangement(a, b, extent, eps=1e-12):  # (n, 2), (n,) -> (verts (R, V, 2), counts (R,)) or None where degenerate
-    "The faces of the lines `a_k·p + b_k = 0` inside the box `extent`, all at once: every vertex (box corners, line–edge and line–line crossings), the faces around it by sign vector, each face's vertices in angular order. None when three lines meet, a line passes through a vertex or a corner, or two lines coincide (then cut unit by unit)."
+def _arrangement_vertices(a, b, extent, eps):  # (n, 2), (n,) -> points (P, 2), defining lines (P, 2) (-1: none), or None
+    "Every vertex of the lines `a_k·p + b_k = 0` in the box: its corners, where lines cross its edges, where two lines cross inside it."
     u0, u1, v0, v1 = extent
     n, dtype, device = len(a), a.dtype, a.device
-    if n * n * n > 2e7: return None                                          # its vertices × units would not fit comfortably (n > 271)
     scale = a.abs().amax(1)                                                  # (n,)
     if bool(((scale <= eps) & (b.abs() <= eps)).any()): return None         # a unit that is zero on the whole plane
     line = scale > eps
@@ -213,7 +212,15 @@ def _arrangement(a, b, extent, eps=1e-12):  # (n, 2), (n,) -> (verts (R, V, 2), 
     if bool((dist.abs() <= eps).any()): return None                            # a crossing on the box's border
     inside = dist > 0
     points.append(torch.stack([pu, pv], 1)[inside]); defining.append(torch.stack([i, j], 1)[inside])
-    points, defining = torch.cat(points), torch.cat(defining)                # (P, 2), (P, 2): -1 where no line
+    return torch.cat(points), torch.cat(defining)
+
+def _arrangement(a, b, extent, eps=1e-12):  # (n, 2), (n,) -> (verts (R, V, 2), counts (R,)) or None where degenerate
+    "The faces of the lines `a_k·p + b_k = 0` inside the box `extent`, all at once: the faces around every vertex named by their sign vectors, each face's vertices in angular order. None when three lines meet, a line passes through a vertex or a corner, or two lines coincide (then cut unit by unit)."
+    if len(a) ** 3 > 2e7: return None                                        # its vertices × units would not fit comfortably (n > 271)
+    vertices = _arrangement_vertices(a, b, extent, eps)
+    if vertices is None: return None
+    points, defining = vertices                                              # (P, 2), (P, 2): -1 where no line
+    dtype, device = a.dtype, a.device
     s = points @ a.T + b                                                     # (P, n) every unit at every vertex
     on = torch.zeros_like(s, dtype=torch.bool)
     for column in range(2):
