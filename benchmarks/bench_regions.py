@@ -22,7 +22,7 @@ from grok_explore.core import seed_everything
 from grok_explore.learner import Learner, MetricsCallback
 from grok_explore.local_complexity import local_complexity_metric
 from grok_explore.models import MLP
-from grok_explore.regions import Plane, RegionsCallback, _grid, exact_regions, plane_through, region_grid
+from grok_explore.regions import GRID_CHUNK, Plane, RegionsCallback, _grid, exact_regions, plane_through, region_grid
 
 try:
     import regioncam
@@ -87,7 +87,7 @@ def grid_picture(quick: bool) -> dict:
     plane, resolution = plane_through(*inputs), 256 if quick else 512
     grid_seconds, grid = timed(lambda: region_grid(net, plane, resolution), 3)
     points = plane.to_input(_grid(plane, resolution)).float()                         # the picture's own pixels
-    with torch.no_grad(): forward_seconds, _ = timed(lambda: [net(x) for x in points.split(16_384)], 3)
+    with torch.no_grad(): forward_seconds, _ = timed(lambda: [net(x) for x in points.split(GRID_CHUNK)], 3)   # in region_grid's chunks
     exact_seconds, regions = timed(lambda: exact_regions(net, plane), 1)
     print(f"MLP {'-'.join(map(str, net.widths))} through three inputs: {resolution}² grid {grid.count:,} regions in {grid_seconds:.2f} s "
           f"(the bare forward pass over the same points: {forward_seconds:.2f} s, {torch.get_num_threads()} threads); "
