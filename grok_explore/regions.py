@@ -99,6 +99,10 @@ def _pack_bits(bits: torch.Tensor) -> torch.Tensor:
     for i in range(1, 8): packed |= words[:, i] << i
     return packed
 
+def _word_keys(n_words: int, device=None) -> torch.Tensor:  # (n_words,) int64
+    "The fixed per-word offsets `_hash_words` mixes in (seeded: the same patterns always get the same hashes)."
+    return torch.randint(-2 ** 62, 2 ** 62, (n_words,), generator=torch.Generator().manual_seed(0)).to(device)
+
 def _hash_words(words: torch.Tensor, keys: torch.Tensor) -> torch.Tensor:
     "(B, k) int64 -> (B,) int64: each word offset by its key and mixed (a bijection), then summed (wrapping)."
     x = words + keys
@@ -125,7 +129,7 @@ def region_grid(model: MLP, plane: Plane, resolution: int = 512, chunk: int = GR
     device, dtype = model.layers[0].weight.device, model.layers[0].weight.dtype
     first = (weights[0] @ plane.basis.to(weights[0].device).T).to(dtype), (weights[0] @ plane.origin.to(weights[0].device) + biases[0]).to(dtype)
     n_words = sum(-(-w.shape[0] // 64) for w in weights[:-1])
-    keys = torch.randint(-2 ** 62, 2 ** 62, (n_words,), generator=torch.Generator().manual_seed(0)).to(device)
+    keys = _word_keys(n_words, device)
     hashes, classes = [], []
     for uv in _grid(plane, resolution).split(chunk):
         z = torch.addmm(first[1], uv.to(device, dtype), first[0].T)                     # first layer straight from plane coordinates
@@ -238,8 +242,7 @@ def _arrangement(a, b, extent, eps=1e-12):  # (n, 2), (n,) -> (verts (R, V, 2), 
         k = defining[row, column]; has = k >= 0
         keys[has.nonzero().squeeze(1), k[has]] = ((rank[has] >> column) & 1).bool()
     words = _pack_bits(keys)                                                 # (M, ceil(n/64)) each face's sign vector, packed
-    mix = torch.randint(-2 ** 62, 2 ** 62, (words.shape[1],), generator=torch.Generator().manual_seed(0)).to(device)
-    _, face = torch.unique(_hash_words(words, mix), return_inverse=True)
+    _, face = torch.unique(_hash_words(words, _word_keys(words.shape[1], device)), return_inverse=True)
     R = int(face.max()) + 1
     first = torch.zeros(R, dtype=torch.long, device=device).scatter_(0, face, torch.arange(len(face), device=device))
     if not bool((words == words[first[face]]).all()): return None           # two faces' hashes collided (≈ R²/2⁶⁵): cut unit by unit

@@ -56,17 +56,11 @@ def sparse_directions(n: int, d: int, n_coordinates: int, generator=None, dtype=
 # %% ../nbs/09_regularisers.ipynb #ga0fused1
 PIECEWISE_LINEAR = (nn.ReLU, nn.LeakyReLU, Abs, nn.Identity)  # σ(z) = σ'(z)·z and σ'' = 0: the fused path's activations
 
-def _slope(activation: nn.Module, z: torch.Tensor) -> torch.Tensor | None:  # σ'(z), None for the identity
-    if isinstance(activation, nn.LeakyReLU): return torch.full_like(z, activation.negative_slope).masked_fill_(z > 0, 1)
-    if isinstance(activation, Abs): return z.sign()
-    return None
-
 class _MLPWithJVP(torch.autograd.Function):
     "Outputs of an MLP and tangents `J_f(x_r)·w_r` for sparse `w_r`, in one pass with a hand-written backward."
     @staticmethod
     def forward(ctx, activation, x, rows, indices, values, *params):  # params: W_1, b_1, ..., W_L, b_L (b None without bias)
         weights, biases = params[0::2], params[1::2]
-        relu = isinstance(activation, nn.ReLU)
         z = torch.addmm(biases[0], x, weights[0].T) if biases[0] is not None else x @ weights[0].T   # (B, h1)
         t = weights[0].index_select(1, indices[0]) * values[0]                # (h1, R): a gather of columns, no matmul
         for k in range(1, len(indices)): t.addcmul_(weights[0].index_select(1, indices[k]), values[k])
@@ -74,11 +68,8 @@ class _MLPWithJVP(torch.autograd.Function):
         saved = []
         for W, b in zip(weights[1:], biases[1:]):
             at = z if rows is None else z[rows]                                # the pre-activations each tangent row sees
-            if relu: a, ta, mask = z.clamp_min(0), torch.ops.aten.threshold_backward(t, at, 0), z   # mask: z > 0
-            else:
-                d = _slope(activation, z)
-                a, ta, mask = (z, t, None) if d is None else (z * d, t * (d if rows is None else d[rows]), d)
-            saved.append((a, ta, mask))
+            a, ta = activation(z), activation_jvp(activation, at, t)           # σ'' = 0: the tangent needs only σ'(z)
+            saved.append((a, ta, z))
             z = torch.addmm(b, a, W.T) if b is not None else a @ W.T
             t = ta @ W.T
         ctx.activation, ctx.saved, ctx.rows, ctx.has_bias = activation, saved, rows, biases[0] is not None
@@ -89,14 +80,10 @@ class _MLPWithJVP(torch.autograd.Function):
     @once_differentiable
     def backward(ctx, gz, gt):
         x, indices, values, *weights = ctx.saved_tensors
-        relu, rows, grads = isinstance(ctx.activation, nn.ReLU), ctx.rows, []
-        for W, (a, ta, mask) in zip(reversed(weights[1:]), reversed(ctx.saved)):
+        activation, rows, grads = ctx.activation, ctx.rows, []
+        for W, (a, ta, z) in zip(reversed(weights[1:]), reversed(ctx.saved)):
             grads += [gz.sum(0) if ctx.has_bias else None, (gz.T @ a).addmm_(gt.T, ta)]   # bias, weight
-            gz, gt = gz @ W, gt @ W
-            if mask is None: continue                                          # identity
-            at = mask if rows is None else mask[rows]
-            if relu: gz, gt = torch.ops.aten.threshold_backward(gz, mask, 0), torch.ops.aten.threshold_backward(gt, at, 0)
-            else: gz, gt = gz * mask, gt * at
+            gz, gt = activation_jvp(activation, z, gz @ W), activation_jvp(activation, z if rows is None else z[rows], gt @ W)
         gW = gz.T @ x                                                          # (h1, D), then the tangents' scatter into columns
         for k in range(len(indices)): gW.index_add_(1, indices[k], gt.T * values[k])
         grads += [gz.sum(0) if ctx.has_bias else None, gW]
