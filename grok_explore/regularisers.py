@@ -73,7 +73,6 @@ def sparse_directions(n: int, d: int, n_coordinates: int, generator=None, dtype=
     values = torch.full(indices.shape, scale, dtype=dtype) if signs is None else signs.to(dtype) * scale
     return indices.to(device), values.to(device)
 
-
 # %% ../nbs/09_regularisers.ipynb #ga0fused1
 PENALTY_FLOOR = 1e-4  # each sample's norm is floored here: no gradient from a sample whose Jacobian vanishes
 
@@ -153,7 +152,6 @@ def mlp_with_jacobian_penalty(model: MLP, x: torch.Tensor, indices: torch.Tensor
     if signs is None and indices.shape[1] > 1: raise ValueError(f"signs are needed with more than one coordinate per direction, got indices of shape {tuple(indices.shape)}")
     return _MLPWithJVP.apply(model.activation, x, rows, indices.T.contiguous(), None if signs is None else signs.T.to(x.dtype).contiguous(), n_projections, scale, *parameters)
 
-
 # %% ../nbs/09_regularisers.ipynb #ga0grok01
 ESTIMATORS = ('auto', 'output', 'input')
 
@@ -167,7 +165,7 @@ class GrokAlign(Callback):
                  subsample: float | None = None,  # penalise a random fraction of the batch (unbiased for the batch mean; cheaper)
                  estimator: str = 'auto',     # 'output' (paper: VJP), 'input' (forward mode, MLPs only), 'auto': input for an MLP
                  n_coordinates: int = 1,      # 'input': nonzero coordinates of each sample's random direction
-                 fused: bool = True,          # 'input', piecewise-linear MLP: forward pass and tangents in one pass (False: a second pass)
+                 fused: bool = True,          # 'input', piecewise-linear MLP: forward pass and penalty in one pass (False: a second, tangent pass)
                  seed: int = 0):              # seeds the random directions and subsets
         self.lam, self.exact = check_number('lam', lam, 0), exact
         self.n_projections = check_int('n_projections', n_projections, 1)
@@ -237,7 +235,7 @@ class GrokAlign(Callback):
         B, D = len(x) if keep is None else len(keep), x.shape[1]
         squares = sum(mlp_jvp(model, z, sparse_directions(B, D, self.n_coordinates, self.generator, x.dtype, x.device)).pow(2).sum(1)
                       for _ in range(self.n_projections))
-        return (squares / self.n_projections).clamp_min(1e-8).sqrt()
+        return (squares / self.n_projections).clamp_min(PENALTY_FLOOR ** 2).sqrt()
 
     def after_fit(self, learner):
         for hook in self.hooks: hook.remove()
