@@ -16,7 +16,7 @@ nbs/images/.
 (c) modular addition p=31 as tokens into the one-layer transformer, GrokAlign λ = 1e-3 at the token embeddings,
 threshold 95%, run only with --only transformer: by default 80% train, d_model 32, d_mlp 128, AdamW lr 3e-3, weight
 decay 1, 10,000 steps; --transformer-setting nanda gives the earlier 50% train, d_model 64, d_mlp 256, lr 1e-3.
-Usage: python benchmarks/bench_grokalign.py [--quick] [--only cost|modular|image|transformer] [--methods A,B] [--seeds 0,1,2]
+Usage: python benchmarks/bench_grokalign.py [--quick] [--only cost|estimator|modular|image|transformer] [--methods A,B] [--seeds 0,1,2]
 """
 import argparse
 import statistics
@@ -27,12 +27,14 @@ import matplotlib
 matplotlib.use('Agg')
 import torch
 
-from grok_explore.compare import METHODS, Comparison, compare, image_mlp, modular_mlp, modular_transformer, plot_comparison
+from grok_explore.compare import (METHODS, Comparison, compare, image_mlp, modular_mlp, modular_transformer, plot_comparison,
+                                  run_method)
 from grok_explore.core import seed_everything
 from grok_explore.data import TensorData
 from grok_explore.learner import Learner
 from grok_explore.models import MLP
-from grok_explore.regularisers import GrokAlign
+from grok_explore.jacobian import projected_jacobian_norm
+from grok_explore.regularisers import GrokAlign, exact_jacobian_norm, fused_jacobian_penalty
 
 from common import alternating_runs, paired_ratios
 
@@ -58,6 +60,7 @@ def step_costs(quick: bool) -> dict[str, float]:
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, float32, cpu; {repeats} alternating rounds of {steps} steps: "
           "median time, and the median over rounds of the time over the plain step's in the same round")
     variants = {'plain': lambda: [], 'GrokAlign default (input)': lambda: [GrokAlign(1e-4)],
+                'default, 1 projection (fast)': lambda: [GrokAlign(1e-4, n_projections=1)],
                 'default, separate pass': lambda: [GrokAlign(1e-4, fused=False)],
                 'default, 4 coordinates': lambda: [GrokAlign(1e-4, n_coordinates=4)],
                 'GrokAlign paper (output)': lambda: [GrokAlign(1e-4, estimator='output')],
@@ -72,9 +75,56 @@ def step_costs(quick: bool) -> dict[str, float]:
         ratios.update({(batch, outputs, name): r for name, r in paired.items()})
     return {'grokalign_step_cost_ratio': ratios[(200, 10, 'GrokAlign default (input)')],
             'grokalign_step_cost_ratio_batch1024': ratios[(1024, 10, 'GrokAlign default (input)')],
+            'grokalign_step_cost_ratio_one_projection': ratios[(200, 10, 'default, 1 projection (fast)')],
             'grokalign_step_cost_ratio_separate_pass': ratios[(200, 10, 'default, separate pass')],
             'grokalign_step_cost_ratio_paper_estimator': ratios[(200, 10, 'GrokAlign paper (output)')],
             'grokalign_step_cost_ratio_quarter_batch': ratios[(200, 10, 'default on 1/4 of the batch')]}
+
+
+ESTIMATES = {'default (2 projections, columns)': {}, '1 projection, columns (fast)': dict(n_projections=1),
+             '1 projection, uniform (the earlier default)': dict(n_projections=1, proposal='uniform')}
+DIGITS_MODEL = ROOT / 'results' / 'grokalign_digits_trained_mlp.pt'
+
+
+def estimator_cases(quick: bool) -> dict[str, tuple[MLP, torch.Tensor]]:
+    "The three cases of the estimator check, in float64: a dense MLP at initialisation, modular addition after grokking, digits after training."
+    seed_everything(0)
+    dense = MLP([784, 196, 196, 196, 10], bias=False, init_scale=8)
+    cases = {'dense MLP 784-196-196-196-10 at init': (dense, torch.rand(200, 784))}
+    modular = run_method(modular_mlp(), 'GrokAlign + weight decay', seed=0)
+    cases[f'modular MLP after grokking (step {modular.step})'] = (modular.model, modular.data.x_train)
+    setting = image_mlp()
+    if not quick:                       # trains until grokked (minutes); --quick loads the model this saved
+        digits_run = run_method(setting, 'GrokAlign + weight decay', seed=0)
+        torch.save({'step': digits_run.step, 'state': digits_run.model.state_dict()}, DIGITS_MODEL)
+    if not DIGITS_MODEL.exists(): raise FileNotFoundError(f"{DIGITS_MODEL} is missing: run this script once without --quick to make it")
+    saved = torch.load(DIGITS_MODEL, weights_only=True)
+    data = setting.data(0)
+    model = setting.model(data)
+    model.load_state_dict(saved['state'])
+    cases[f"digits MLP after training (step {saved['step']})"] = (model, data.x_train)
+    return {name: (model.double(), x.double()) for name, (model, x) in cases.items()}
+
+
+def estimator_bias(quick: bool, draws: int = 1000) -> dict[str, float]:
+    "Mean over `draws` of each estimate of mean_i ||J_f(x_i)||_F, against the exact value, in the three cases."
+    print(f"\nEstimates of mean_i ||J_f(x_i)||_F over {draws:,} draws each (float64): mean / exact, ± standard error")
+    biases, errors = [], []
+    for case, (model, x) in estimator_cases(quick).items():
+        inputs = x.detach().requires_grad_(True)
+        exact = exact_jacobian_norm(model(inputs), inputs).mean().item()
+        print(f"  {case}: exact {exact:.4g}")
+        generator = torch.Generator().manual_seed(1)
+        for name, options in ESTIMATES.items():
+            with torch.no_grad():
+                values = torch.tensor([fused_jacobian_penalty(model, x, generator=generator, **options)[1].item() for _ in range(draws)])
+            ratio, error = values.mean().item() / exact, values.std().item() / exact / draws ** 0.5
+            print(f"    {name:44} {ratio:.4f} ± {error:.4f}")
+            if name.startswith('default'): biases, errors = biases + [abs(ratio - 1)], errors + [error]
+        paper = torch.tensor([projected_jacobian_norm(model(inputs), inputs, generator=generator).mean().item() for _ in range(draws)])
+        print(f"    {'paper (output, 1 projection)':44} {paper.mean().item() / exact:.4f} ± {paper.std().item() / exact / draws ** 0.5:.4f}")
+    worst = max(range(len(biases)), key=biases.__getitem__)
+    return {'grokalign_estimator_bias': biases[worst], 'grokalign_estimator_bias_se': errors[worst]}
 
 
 def reproduce(name: str, setting, methods, seeds, quick: bool, tag: str | None = None) -> Comparison:
@@ -101,7 +151,7 @@ def speedup(comparison: Comparison, fast: str, slow: str, baseline: Comparison |
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--quick', action='store_true', help='fewer steps, one seed, modular setting only (under 2 minutes)')
-    parser.add_argument('--only', choices=['cost', 'modular', 'image', 'transformer'], help='one part only (transformer: only when asked)')
+    parser.add_argument('--only', choices=['cost', 'estimator', 'modular', 'image', 'transformer'], help='one part only (transformer: only when asked)')
     parser.add_argument('--methods', help=f"comma-separated subset of: {', '.join(METHODS)}")
     parser.add_argument('--seeds', default='0,1,2', help='comma-separated seeds')
     parser.add_argument('--image-steps', type=int, default=30_000, help='step budget of the image setting (default 30,000)')
@@ -114,6 +164,7 @@ def main():
     seeds = (0,) if args.quick else tuple(int(s) for s in args.seeds.split(','))
     figures = {}
     if args.only in (None, 'cost'): figures |= step_costs(args.quick)
+    if args.only in (None, 'estimator'): figures |= estimator_bias(args.quick)
     if args.only in (None, 'modular'):
         quick_methods = ('weight decay', 'GrokAlign', 'GrokAlign + weight decay')
         modular = reproduce('modular_mlp', modular_mlp(), quick_methods if args.quick else methods, seeds, args.quick, tag=args.tag)
@@ -137,7 +188,7 @@ def main():
         if {'GrokAlign + weight decay', 'weight decay'} <= set(transformer.runs.method):
             figures['grokalign_steps_speedup_transformer'] = speedup(transformer, 'GrokAlign + weight decay', 'weight decay')
     print()
-    for key, value in figures.items(): print(f"{key} = {value:.2f}")
+    for key, value in figures.items(): print(f"{key} = {value:.3g}")
 
 
 if __name__ == '__main__':

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import torch
 from tqdm.auto import tqdm
 
-from .core import as_dtype, check_int, check_number, get_device
+from .core import as_dtype, check_int, check_number, generator, get_device
 from .sufficient_stats import population_mse
 
 # %% ../nbs/07a_committee_dynamics.ipynb #1b14a6ae
@@ -46,7 +46,7 @@ def committee_sweep(data, alphas, width: int = 500, epsilon: float = 0.02, eta0:
     P, D = data.x_train.shape
     device, dtype = get_device(device), as_dtype(dtype or ('float64' if width < D else 'float32'))
     X, y, beta = (t.to(device, dtype) for t in (data.x_train, data.y_train, data.beta))
-    w0 = torch.randn(width, D, generator=torch.Generator().manual_seed(seed), dtype=torch.float64).to(device, dtype)  # the committee's initialisation
+    w0 = torch.randn(width, D, generator=generator(seed, 'init'), dtype=torch.float64).to(device, dtype)  # the committee's initialisation
     w_bar0, M0 = w0.mean(0), w0.T @ w0 / width
     A_ = len(alphas)
     a = alphas.to(device, dtype)

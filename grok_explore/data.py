@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 
-from .core import as_dtype, check_int, check_number, get_device
+from .core import as_dtype, check_int, check_number, generator, get_device
 
 # %% ../nbs/01_data.ipynb #d728c973
 OPERATIONS = {'+': 'add', '-': 'sub', '*': 'mul', '/': 'div'}  # symbol -> name; '/' needs a prime modulus
@@ -66,7 +66,7 @@ def modular_table(p: int, operation: str = '+') -> tuple[torch.Tensor, torch.Ten
 # %% ../nbs/01_data.ipynb #3bd5fa13
 def split_indices(n: int, train_fraction: float, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
     "A seeded random split of `range(n)` into train and test indices."
-    order = torch.randperm(n, generator=torch.Generator().manual_seed(seed))
+    order = torch.randperm(n, generator=generator(seed, 'split'))
     n_train = round(train_fraction * n)
     return order[:n_train], order[n_train:]
 
@@ -115,7 +115,7 @@ class TensorData:
     def subset(self, n_train: int, seed: int = 0):
         "The same data set with a seeded random `n_train` of the training examples (the test set is kept)."
         check_int('n_train', n_train, 1, self.n_train)
-        keep = torch.randperm(self.n_train, generator=torch.Generator().manual_seed(seed))[:n_train].to(self.x_train.device)
+        keep = torch.randperm(self.n_train, generator=generator(seed, 'subset'))[:n_train].to(self.x_train.device)
         return dataclasses.replace(self, x_train=self.x_train[keep], y_train=self.y_train[keep])
 
 # %% ../nbs/01_data.ipynb #aeb47ad5

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .core import as_dtype, check_int, get_device
+from .core import as_dtype, check_int, get_device, stream_seed
 from .data import TensorData
 
 # %% ../nbs/01b_images.ipynb #80069e8c
@@ -33,7 +33,7 @@ def _tensor_data(x_train, y_train, x_test, y_test, name, targets, device, dtype)
 
 def _split(n: int, n_train: int, seed: int):
     check_int('n_train', n_train, 1, n - 1)
-    order = np.random.default_rng(seed).permutation(n)
+    order = np.random.default_rng(stream_seed(seed, 'split')).permutation(n)
     return order[:n_train], order[n_train:]
 
 # %% ../nbs/01b_images.ipynb #843cfb76

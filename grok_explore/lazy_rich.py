@@ -4,9 +4,9 @@
 
 # %% auto #0
 __all__ = ['FAST', 'NARROW', 'FIG1', 'OUTCOMES', 'OUTCOME_COLOURS', 'CommitteeSetting', 'committee', 'LazyTrajectory',
-           'lazy_trajectory', 'target_spectrum', 'plot_spectrum', 'lazy_limit', 'LazyRichRun', 'lazy_rich_run',
-           'plot_run', 'outcome', 'AlphaSweep', 'alpha_sweep', 'outcome_map', 'plot_alpha_sweep', 'plot_outcome_map',
-           'network_alpha_sweep']
+           'lazy_trajectory', 'target_spectrum', 'plot_spectrum', 'sampling_error', 'lazy_limit', 'LazyRichRun',
+           'lazy_rich_run', 'plot_run', 'outcome', 'AlphaSweep', 'alpha_sweep', 'outcome_map', 'plot_alpha_sweep',
+           'plot_outcome_map', 'network_alpha_sweep']
 
 # %% ../nbs/07b_lazy_rich.ipynb #00597c70
 from collections.abc import Callable
@@ -18,7 +18,7 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
-from .core import check_int, check_number, seed_everything
+from .core import check_int, check_number, generator, seed_everything
 from .committee_dynamics import CommitteeSweep, committee_sweep
 from .learner import Learner, MetricsCallback
 from .models import Committee
@@ -50,7 +50,7 @@ FIG1 = CommitteeSetting(d=100, n_train=550, width=500, epsilon=0.02, eta0=500.0)
 def committee(setting: CommitteeSetting, alpha: float = 1.0) -> Centered:
     "`Centered(Committee(D, N, ε), α)` with the seeded initial weights `committee_sweep` starts from (same seed, same run)."
     net = Committee(setting.d, setting.width, setting.epsilon)
-    with torch.no_grad(): net.weight.copy_(torch.randn(setting.width, setting.d, generator=torch.Generator().manual_seed(setting.seed), dtype=torch.float64))
+    with torch.no_grad(): net.weight.copy_(torch.randn(setting.width, setting.d, generator=generator(setting.seed, 'init'), dtype=torch.float64))
     return Centered(net, alpha)
 
 # %% ../nbs/07b_lazy_rich.ipynb #48744a39
@@ -95,6 +95,11 @@ def plot_spectrum(spectra: dict, ax=None):
     return ax
 
 # %% ../nbs/07b_lazy_rich.ipynb #efa12320
+def sampling_error(data) -> float:
+    "Relative standard error of a test loss measured on `data`'s test set, at its largest (the untrained model, f̃ = 0, loss ∝ y²: heavy-tailed)."
+    y2 = data.y_test.double() ** 2
+    return (y2.std() / y2.mean() / len(y2) ** 0.5).item()
+
 def lazy_limit(setting: CommitteeSetting, data, steps) -> tuple[LazyTrajectory, float]:
     "The linearised committee's losses at `steps` and the K₀ regression test loss. Both are the same for every α: ηK = η₀K(α=1)."
     net = committee(setting).model.to(data.x_train.device, data.x_train.dtype)

@@ -11,12 +11,14 @@ from dataclasses import dataclass
 
 import torch
 
-from .core import as_dtype, check_int, check_number, get_device
+from .core import as_dtype, check_int, check_number, generator, get_device
 from .data import TensorData
 
 # %% ../nbs/01a_synthetic.ipynb #f57eb534
-def _generator(seed: int) -> torch.Generator:
-    return torch.Generator().manual_seed(check_int('seed', seed, 0))
+def _generators(seed: int) -> tuple[torch.Generator, torch.Generator]:
+    "The teacher's stream and the data's stream under `seed`: the teacher shares no draws with the inputs."
+    check_int('seed', seed, 0)
+    return generator(seed, 'teacher'), generator(seed, 'data')
 
 # %% ../nbs/01a_synthetic.ipynb #83d8eb1d
 @dataclass(repr=False)
@@ -31,8 +33,8 @@ def polynomial_teacher(d: int = 100,          # input dimension D (their Fig. 1:
                        device=None, dtype=None) -> PolynomialData:
     "Kumar et al.'s quadratic teacher: inputs `x ~ N(0, I/D)`, targets `y = ½(β·x)²`, `β ~ N(0, I)`."
     for name, value in [('d', d), ('n_train', n_train), ('n_test', n_test)]: check_int(name, value, 1)
-    g, dtype = _generator(seed), as_dtype(dtype)
-    beta = torch.randn(d, generator=g, dtype=torch.float64)
+    (teacher, g), dtype = _generators(seed), as_dtype(dtype)
+    beta = torch.randn(d, generator=teacher, dtype=torch.float64)
     x = torch.randn(n_train + n_test, d, generator=g, dtype=torch.float64) / math.sqrt(d)  # (P + n_test, D)
     y = 0.5 * (x @ beta) ** 2
     device = get_device(device)
@@ -52,9 +54,9 @@ def student_teacher(d: int = 10,              # input dimension
     "Regression on a random one-hidden-layer ReLU teacher `y = W₂ relu(W₁ x)/√hidden`, `x ~ N(0, I)`."
     for name, value in [('d', d), ('hidden', hidden), ('n_outputs', n_outputs), ('n_train', n_train), ('n_test', n_test)]: check_int(name, value, 1)
     check_number('noise', noise, 0)
-    g, dtype = _generator(seed), as_dtype(dtype)
-    w1 = torch.randn(hidden, d, generator=g, dtype=torch.float64) / math.sqrt(d)
-    w2 = torch.randn(n_outputs, hidden, generator=g, dtype=torch.float64) / math.sqrt(hidden)
+    (teacher, g), dtype = _generators(seed), as_dtype(dtype)
+    w1 = torch.randn(hidden, d, generator=teacher, dtype=torch.float64) / math.sqrt(d)
+    w2 = torch.randn(n_outputs, hidden, generator=teacher, dtype=torch.float64) / math.sqrt(hidden)
     x = torch.randn(n_train + n_test, d, generator=g, dtype=torch.float64)
     y = torch.relu(x @ w1.T) @ w2.T                                        # (N, n_outputs)
     y[:n_train] += noise * torch.randn(n_train, n_outputs, generator=g, dtype=torch.float64)
@@ -78,8 +80,8 @@ def sparse_parity(n_bits: int = 40,     # input bits, each ±1
     "Sparse parity: `x ∈ {±1}ⁿ`, class 1 when the product of `k` hidden coordinates is −1 (an odd number of −1s)."
     check_int('n_bits', n_bits, 1); check_int('n_train', n_train, 1); check_int('n_test', n_test, 1)
     check_int('k', k, 1, n_bits)
-    g = _generator(seed)
-    subset = torch.randperm(n_bits, generator=g)[:k].sort().values
+    teacher, g = _generators(seed)
+    subset = torch.randperm(n_bits, generator=teacher)[:k].sort().values
     x = torch.randint(0, 2, (n_train + n_test, n_bits), generator=g) * 2 - 1
     y = (x[:, subset].prod(1) < 0).long()
     device = get_device(device)
@@ -94,7 +96,7 @@ def xor(d: int = 2,            # input dimension; only the first two coordinates
         device=None, dtype=None) -> TensorData:
     "XOR: `x ~ N(0, I_d)`, class 1 when the first two coordinates have different signs."
     check_int('d', d, 2); check_int('n_train', n_train, 1); check_int('n_test', n_test, 1)
-    x = torch.randn(n_train + n_test, d, generator=_generator(seed))
+    x = torch.randn(n_train + n_test, d, generator=_generators(seed)[1])
     y = ((x[:, 0] > 0) != (x[:, 1] > 0)).long()
     device = get_device(device)
     x, y = x.to(device, as_dtype(dtype)), y.to(device)

@@ -3,7 +3,7 @@ from dataclasses import replace
 
 import pytest
 
-from grok_explore.lazy_rich import FAST, alpha_sweep, lazy_rich_run, outcome_map
+from grok_explore.lazy_rich import FAST, alpha_sweep, lazy_rich_run, outcome_map, sampling_error
 
 SETTING = replace(FAST, n_train=200)
 
@@ -11,8 +11,9 @@ SETTING = replace(FAST, n_train=200)
 def test_closed_form_loss_follows_the_measured_test_loss():
     run = lazy_rich_run(SETTING, alpha=1.0, steps=400, every=50)
     curves = run.curves()
-    gap = (curves.test_loss - curves.closed_form_test_loss).abs()
-    assert (gap < 0.03 * curves.closed_form_test_loss.max()).all(), curves[['test_loss', 'closed_form_test_loss']]
+    gap = (curves.test_loss - curves.closed_form_test_loss).abs()                 # exact against 10,000 test points
+    tolerance = 4 * sampling_error(run.learner.data) * curves.closed_form_test_loss.max()
+    assert (gap < tolerance).all(), curves[['test_loss', 'closed_form_test_loss']]
     assert curves.test_loss.iloc[-1] < 0.8 * curves.test_loss.iloc[0]           # and the run did learn
 
 
@@ -22,8 +23,9 @@ def test_large_alpha_stays_on_the_linearised_model_and_k0():
     assert ((curves.test_loss - curves.lazy_test_loss).abs() / curves.lazy_test_loss).max() < 0.05
     sweep = alpha_sweep(SETTING, alphas=(100.0,), steps=3000, record_every=50)
     final = sweep.runs.test_loss[0, -1].item()
-    assert abs(final / sweep.lazy.test_loss[-1].item() - 1) < 0.05, (final, sweep.lazy.test_loss[-1].item())
-    assert abs(final / sweep.k0_loss - 1) < 0.05, (final, sweep.k0_loss)
+    error = 4 * sampling_error(run.learner.data)                                 # final is exact; the lazy limit and K0 use the test set
+    assert abs(final / sweep.lazy.test_loss[-1].item() - 1) < error, (final, sweep.lazy.test_loss[-1].item())
+    assert abs(final / sweep.k0_loss - 1) < error, (final, sweep.k0_loss)
 
 
 def test_small_alpha_kernel_aligns_before_the_test_loss_drops():
