@@ -18,7 +18,7 @@ INSTALLED := $(VENV)/.installed
 LIB := grok_explore
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help install lab test demo readme bench check-export check-clean check-readme lint nbtest pytest browser-deps clean
+.PHONY: help install lab test demo readme bench check-export check-clean check-readme check-runall lint nbtest pytest browser-deps clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
@@ -42,7 +42,7 @@ lab: install  ## start JupyterLab on the tutorials in nbs/ (PORT, IP)
 	$(BIN)/jupyter lab --notebook-dir=nbs --ip=$(IP) --port=$(PORT) --no-browser $(ALLOW_ROOT)
 
 test: install  ## every check: export in sync, notebooks clean, README current, ruff, all notebooks, pytest (with the browser test)
-	@$(MAKE) --no-print-directory check-export check-clean check-readme lint nbtest browser-deps pytest
+	@$(MAKE) --no-print-directory check-export check-clean check-readme check-runall lint nbtest browser-deps pytest
 
 demo: install  ## train modular addition until it groks; writes $(OUT)/grokking.png
 	$(BIN)/grok-explore demo --out $(OUT)
@@ -73,6 +73,13 @@ check-readme:
 	@generated=$$(mktemp); $(MAKE) --no-print-directory -s readme README_OUT=$$generated; \
 	if ! diff -q $$generated README.md; then echo "FAIL: README.md is out of date; run make readme and commit it"; exit 1; fi; \
 	echo "ok: README.md matches nbs/index.ipynb"
+
+# nbdev_test skips cells flagged eval: false (and the tst_flags of settings.ini); JupyterLab's Run All does not. With no
+# such flag, nbdev_test runs every cell as Run All does: long runs sit behind a visible RUN_FULL = False switch instead.
+check-runall:
+	@if grep -l -E '#\| *(eval: *false|notest|slow)' nbs/*.ipynb; then \
+	  echo "FAIL: the notebooks above skip cells under nbdev_test that Run All executes; use a RUN_FULL = False switch"; exit 1; fi; \
+	echo "ok: nbdev_test runs every cell, as Run All does"
 
 lint:
 	$(BIN)/ruff check --select F,E9 --target-version py310 $(LIB) tests benchmarks

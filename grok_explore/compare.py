@@ -4,11 +4,12 @@
 
 # %% auto #0
 __all__ = ['METHODS', 'PANELS', 'Setting', 'modular_mlp', 'modular_transformer', 'image_mlp', 'method_recipe', 'run_method',
-           'Comparison', 'compare', 'plot_comparison', 'phase_diagram']
+           'Comparison', 'compare', 'plot_comparison', 'Tuning', 'tune', 'phase_diagram']
 
 # %% ../nbs/09a_compare.ipynb #9d8a8285
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from itertools import product
 from pathlib import Path
 from typing import Callable
 
@@ -42,6 +43,8 @@ class Setting:
     every: int = 10                            # steps between accuracy records
     jacobian_every: int | None = 100           # steps between Jacobian norm and centroid alignment records (None: none)
     estimator: str = 'auto'                    # GrokAlign's estimator: 'auto', 'output' (the paper's) or 'input'
+    grokfast_alpha: float = 0.98               # Grokfast's EMA momentum (paper default)
+    grokfast_lamb: float = 2.0                 # Grokfast's amplification (paper default)
 
 def modular_mlp(p: int = 31, train_fraction: float = 0.7, width: int = 128, **options) -> Setting:
     "Modular addition, one-hot pairs into an MLP `2p → width → p` (the demo's recipe: AdamW lr 3e-3, weight decay 1)."
@@ -70,7 +73,8 @@ METHODS = ('none', 'weight decay', 'GrokAlign', 'Grokfast', 'GrokAlign + weight 
 def method_recipe(method: str, setting: Setting) -> tuple[float, list]:
     "The weight decay and callbacks of `method` in `setting`."
     if method not in METHODS: raise ValueError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
-    callbacks = ([GrokAlign(setting.lam, estimator=setting.estimator)] if 'GrokAlign' in method else []) + ([Grokfast()] if 'Grokfast' in method else [])
+    grokfast = [Grokfast(setting.grokfast_alpha, setting.grokfast_lamb)] if 'Grokfast' in method else []
+    callbacks = ([GrokAlign(setting.lam, estimator=setting.estimator)] if 'GrokAlign' in method else []) + grokfast
     return (setting.weight_decay if 'weight decay' in method else 0.0), callbacks
 
 def run_method(setting: Setting, method: str, seed: int = 0, max_steps: int | None = None, progress: bool = False) -> Learner:
@@ -180,6 +184,41 @@ def plot_comparison(comparison: Comparison, seed: int | None = None, axes=None):
     for ax in axes: ax.grid(alpha=0.3)
     axes[-1].set(xscale='log', xlabel='step (log scale)')
     return axes
+
+# %% ../nbs/09a_compare.ipynb #tune0002
+@dataclass
+class Tuning:
+    "The runs of one method over a grid of knob values and seeds."
+    method: str
+    runs: pd.DataFrame      # one row per (knob values, seed): grok_step (None if not), steps run
+
+    def table(self) -> pd.DataFrame:
+        "One row per combination: seeds grokked and the median grok step (steps run where a seed did not grok)."
+        knobs = [c for c in self.runs.columns if c not in ('seed', 'grok_step', 'steps')]
+        runs = self.runs.assign(counted=self.runs.grok_step.fillna(self.runs.steps), grokked=self.runs.grok_step.notna())
+        return runs.groupby(knobs).agg(grokked=('grokked', 'sum'), seeds=('seed', 'count'), median_steps=('counted', 'median'))
+
+    @property
+    def best(self) -> dict:
+        "The knob values with the fewest median steps (most seeds grokked first)."
+        table = self.table().sort_values(['grokked', 'median_steps'], ascending=[False, True])
+        names, values = table.index.names, table.index[0]
+        values = values if isinstance(values, tuple) else (values,)
+        return {name: value.item() if hasattr(value, 'item') else value for name, value in zip(names, values)}
+
+def tune(setting: Setting, method: str, grid: dict[str, tuple], seeds=(100, 101, 102), progress: bool = False) -> Tuning:
+    "Run `method` in `setting` for every combination of the knob values in `grid` (Setting field -> values) and seed."
+    unknown = [k for k in grid if k not in Setting.__dataclass_fields__]
+    if unknown: raise ValueError(f"grid keys must be Setting fields ({', '.join(Setting.__dataclass_fields__)}), got {unknown}")
+    rows = []
+    combinations = list(product(*grid.values()))
+    for values in tqdm(combinations, desc=f'tuning {method}', disable=not progress):
+        knobs = dict(zip(grid, values))
+        for seed in seeds:
+            learner = run_method(replace(setting, **knobs), method, seed)
+            rows.append(knobs | {'seed': seed, 'grok_step': learner.history.first_step('test', 'accuracy', setting.threshold),
+                                 'steps': learner.step})
+    return Tuning(method, pd.DataFrame(rows))
 
 # %% ../nbs/09a_compare.ipynb #e5a1f002
 def phase_diagram(make_setting: Callable[..., Setting],   # keyword values of the two knobs -> a Setting

@@ -4,10 +4,10 @@
 
 # %% auto #0
 __all__ = ['LAMBDAS', 'Experiment', 'Run', 'DashboardState', 'series_lens', 'render', 'figure_png', 'Dashboard',
-           'parameter_norm_metric', 'jacobian_lens', 'embedding_spectrum', 'fourier_lens', 'regions_lens',
-           'modular_experiment', 'lazy_rich_experiment', 'image_experiment', 'input_weight_change', 'input_change_lens',
-           'parity_experiment', 'modular_dashboard', 'lazy_rich_dashboard', 'grokalign_dashboard', 'regions_dashboard',
-           'parity_dashboard', 'ScrubState', 'render_scrub', 'region_scrubber']
+           'parameter_norm_metric', 'jacobian_lens', 'embedding_spectrum', 'neuron_frequency_share', 'fourier_lens',
+           'regions_lens', 'modular_experiment', 'lazy_rich_experiment', 'image_experiment', 'input_weight_change',
+           'input_change_lens', 'parity_experiment', 'modular_dashboard', 'lazy_rich_dashboard', 'grokalign_dashboard',
+           'regions_dashboard', 'parity_dashboard', 'ScrubState', 'render_scrub', 'region_scrubber']
 
 # %% ../nbs/11_widgets.ipynb #03fec831
 import copy
@@ -22,7 +22,7 @@ import torch
 from matplotlib.figure import Figure
 
 from .core import get_device, seed_everything
-from .data import modular_arithmetic
+from .data import is_prime, modular_arithmetic, residue_order
 from .images import digits
 from .jacobian import centroid_alignment_metric, jacobian_norm_metric
 from .lazy_rich import CommitteeSetting, committee
@@ -253,18 +253,32 @@ def jacobian_lens(ax, runs):
         ax.text(0.5, 0.5, 'not recorded for this model', ha='center', va='center', transform=ax.transAxes)
     return ax
 
-def embedding_spectrum(model: torch.nn.Module, p: int) -> torch.Tensor:  # -> (p // 2 + 1,)
-    "Share of the power of the operand embedding at each frequency k = 0 … p//2 over the residues 0 … p−1."
+def _residue_power(model: torch.nn.Module, p: int, operation: str = '+') -> torch.Tensor:  # -> (frequencies, d)
+    "Power of the first operand's embedding (one column per embedding dimension or hidden unit) at each frequency, residues read in `residue_order(p, operation)`."
     weight = model.embed.weight[:p] if hasattr(model, 'embed') else model.layers[0].weight[:, :p].T   # (p, d): one row per residue
-    power = torch.fft.rfft(weight.detach().double().cpu(), dim=0).abs().pow(2).sum(1)
+    weight = weight.detach().double().cpu()[residue_order(p, operation)]
+    return torch.fft.rfft(weight, dim=0).abs().pow(2)
+
+def embedding_spectrum(model: torch.nn.Module, p: int, operation: str = '+') -> torch.Tensor:  # -> (frequencies,)
+    "Share of the power of the operand embedding at each frequency k = 0 … n//2 over the n residues in `residue_order(p, operation)`, summed over columns."
+    power = _residue_power(model, p, operation).sum(1)
     return power / power.sum()
+
+def neuron_frequency_share(model: torch.nn.Module, p: int, operation: str = '+') -> float:
+    "Per column (hidden unit of an MLP, embedding dimension of a transformer): the share of its non-constant power in its strongest frequency, averaged. Near 1: each reads one wave."
+    power = _residue_power(model, p, operation)[1:]                                 # frequency 0 is the column's mean
+    return (power.max(0).values / power.sum(0).clamp_min(1e-300)).mean().item()
 
 def fourier_lens(ax, runs):
     "Frequency spectrum of the embedding of the first operand: a few key frequencies once the network has grokked."
     for i, run in enumerate(runs):
-        spectrum = embedding_spectrum(run.learner.model, run.values['p'])
-        ax.plot(range(len(spectrum)), spectrum, marker='o', ms=3, ls=_style(i, len(runs)), color=f'C{4 + i % 5}', label=run.label)
-    ax.set_xlabel('frequency k'); ax.set_ylabel('share of embedding power')
+        p, operation = run.values['p'], run.values.get('operation', '+')
+        if operation in '*/' and not is_prime(p): operation = '+'                   # no discrete logarithm: read residues in order
+        spectrum = embedding_spectrum(run.learner.model, p, operation)
+        share = neuron_frequency_share(run.learner.model, p, operation)
+        ax.plot(range(len(spectrum)), spectrum, marker='o', ms=3, ls=_style(i, len(runs)), color=f'C{4 + i % 5}',
+                label=f'{run.label} (per-unit share {share:.2f})')
+    ax.set_xlabel('frequency k (residues in order; for * and /, as powers of a generator)'); ax.set_ylabel('share of embedding power')
     return ax
 
 def regions_lens(ax, runs, resolution: int = 96):
