@@ -159,7 +159,7 @@ GROKFAST = {'grokfast_alpha': (0.9, 0.98), 'grokfast_lamb': (1.0, 2.0, 5.0)}
 
 def tuned(quick: bool, seeds) -> dict[str, float]:
     "Modular addition: tune each method's main knob on tuning seeds 100-102, then run each at its best on fresh seeds."
-    setting = modular_mlp(max_steps=3000 if quick else 10_000, jacobian_every=None)   # tuning: a run not grokked by 10,000 steps is out
+    setting = modular_mlp(max_steps=1500 if quick else 10_000, jacobian_every=None)   # tuning: a run not grokked by 10,000 steps is out
     tuning_seeds = (100,) if quick else (100, 101, 102)
     start = time.perf_counter()
     decay = tune(setting, 'weight decay', {'weight_decay': (1.0, 3.0) if quick else WEIGHT_DECAYS}, tuning_seeds)
@@ -167,7 +167,7 @@ def tuned(quick: bool, seeds) -> dict[str, float]:
     with_decay = replace(setting, weight_decay=best_decay)
     alone = tune(setting, 'GrokAlign', {'lam': (1e-3, 1e-2) if quick else LAMBDAS}, tuning_seeds)
     both = tune(with_decay, 'GrokAlign + weight decay', {'lam': (1e-3, 1e-2) if quick else LAMBDAS}, tuning_seeds)
-    grokfast = tune(with_decay, 'Grokfast + weight decay', {'grokfast_alpha': (0.98,), 'grokfast_lamb': (2.0,)} if quick else GROKFAST,
+    grokfast = tune(with_decay, 'Grokfast + weight decay', {'grokfast_alpha': (0.9,), 'grokfast_lamb': (5.0,)} if quick else GROKFAST,
                     tuning_seeds)
     print(f"\nTuning on seeds {tuning_seeds} ({time.perf_counter() - start:.0f} s): seeds grokked and median steps (steps run where a seed did not grok)")
     for tuning in (decay, alone, both, grokfast):
@@ -214,7 +214,7 @@ def main():
     seeds = (0,) if args.quick else tuple(int(s) for s in args.seeds.split(','))
     figures = {}
     if args.only in (None, 'cost'): figures |= step_costs(args.quick)
-    if args.only in (None, 'estimator'): figures |= estimator_bias(args.quick)
+    if args.only in (None, 'estimator'): figures |= estimator_bias(args.quick, draws=200 if args.quick else 1000)
     if args.only in (None, 'modular'):
         quick_methods = ('weight decay', 'GrokAlign', 'GrokAlign + weight decay')
         modular = reproduce('modular_mlp', modular_mlp(), quick_methods if args.quick else methods, seeds, args.quick, tag=args.tag)

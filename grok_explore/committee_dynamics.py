@@ -14,6 +14,7 @@ import torch
 from tqdm.auto import tqdm
 
 from .core import as_dtype, check_int, check_number, generator, get_device
+from .learner import log_spaced_steps
 from .sufficient_stats import population_mse
 
 # %% ../nbs/07a_committee_dynamics.ipynb #1b14a6ae
@@ -36,13 +37,16 @@ class CommitteeSweep:
 def committee_sweep(data, alphas, width: int = 500, epsilon: float = 0.02, eta0: float = 500.0, steps: int = 100_000,
                     record_every: int = 100, seed: int = 0,
                     dtype=None,                 # None: float32, or float64 for a committee narrower than D (see below)
-                    device=None, progress: bool = True) -> CommitteeSweep:
+                    device=None, progress: bool = True,
+                    per_decade: int | None = None) -> CommitteeSweep:  # also record this many log-spaced steps per decade (log axes)
     "Full-batch GD on `Centered(Committee(D, width, epsilon), α)` with lr `eta0/α²`, for every α at once, in (w̄, M)."
     if not hasattr(data, 'beta'): raise TypeError(f"data must be a polynomial teacher (with beta), e.g. polynomial_teacher(...), got {type(data).__name__}")
     alphas = torch.as_tensor(alphas, dtype=torch.float64).reshape(-1)
     if not (alphas > 0).all(): raise ValueError(f"alphas must all be positive, got {alphas.tolist()}")
     check_int('width', width, 1); check_number('epsilon', epsilon); check_number('eta0', eta0, 0, low_open=True)
     check_int('steps', steps, 1); check_int('record_every', record_every, 1)
+    if per_decade is not None: check_int('per_decade', per_decade, 1)
+    log_steps = set() if per_decade is None else set(log_spaced_steps(steps, per_decade))
     P, D = data.x_train.shape
     device, dtype = get_device(device), as_dtype(dtype or ('float64' if width < D else 'float32'))
     X, y, beta = (t.to(device, dtype) for t in (data.x_train, data.y_train, data.beta))
@@ -61,7 +65,7 @@ def committee_sweep(data, alphas, width: int = 500, epsilon: float = 0.02, eta0:
     for step in tqdm(range(steps + 1), disable=not progress, desc='α sweep', unit='step', mininterval=1):
         f = w_bar @ X.T + 0.5 * epsilon * ((X @ M) * X).sum(-1)                    # (A, P): w̄·x + (ε/2) xᵀMx
         r = a[:, None] * (f - f0) - y                                               # (A, P) residuals
-        if step % record_every == 0 or step == steps: record(step, r)
+        if step % record_every == 0 or step == steps or step in log_steps: record(step, r)
         if step == steps: break
         g = r @ X                                                                   # (A, D)
         S = (X.T * r[:, None, :]) @ X                                               # (A, D, D) = Σ_p r_p x_p x_pᵀ

@@ -18,12 +18,12 @@ import pandas as pd
 from torch import nn
 from tqdm.auto import tqdm
 
-from .core import check_int, markdown_table, seed_everything
+from .core import check_int, check_number, markdown_table, seed_everything
 from .data import TensorData, modular_arithmetic
 from .images import digits
 from .jacobian import centroid_alignment_metric, jacobian_norm_metric
 from .lazy_rich import outcome
-from .learner import History, Learner, MetricsCallback, StopWhen, grokked, grokking_steps
+from .learner import History, Learner, MetricsCallback, StopWhen, after_grokking, grokking_steps
 from .models import MLP, Transformer
 from .regularisers import GrokAlign, Grokfast
 
@@ -45,6 +45,7 @@ class Setting:
     estimator: str = 'auto'                    # GrokAlign's estimator: 'auto', 'output' (the paper's) or 'input'
     grokfast_alpha: float = 0.98               # Grokfast's EMA momentum (paper default)
     grokfast_lamb: float = 2.0                 # Grokfast's amplification (paper default)
+    run_past: float = 1.25                     # train until this many times the grok step (1: stop at it): the plots show what follows
 
 def modular_mlp(p: int = 31, train_fraction: float = 0.7, width: int = 128, **options) -> Setting:
     "Modular addition, one-hot pairs into an MLP `2p → width → p` (the demo's recipe: AdamW lr 3e-3, weight decay 1)."
@@ -78,15 +79,16 @@ def method_recipe(method: str, setting: Setting) -> tuple[float, list]:
     return (setting.weight_decay if 'weight decay' in method else 0.0), callbacks
 
 def run_method(setting: Setting, method: str, seed: int = 0, max_steps: int | None = None, progress: bool = False) -> Learner:
-    "Train `setting` with `method` until test accuracy reaches the threshold or `max_steps`; returns the learner."
+    "Train `setting` with `method` until `run_past` times the step test accuracy reaches the threshold, or `max_steps`; returns the learner."
     seed_everything(seed)
     data = setting.data(seed)
     weight_decay, callbacks = method_recipe(method, setting)
-    callbacks.append(StopWhen(grokked(setting.threshold), 'grokked'))
+    past = check_number('run_past', setting.run_past, 1)
+    callbacks.append(StopWhen(after_grokking(past, setting.threshold), 'grokked' if past == 1 else f'ran {past:g}× the grok step'))
     if setting.jacobian_every and data.x_train.is_floating_point():
         callbacks.append(MetricsCallback(setting.jacobian_every, [jacobian_norm_metric, centroid_alignment_metric], eval_size=256, splits=('test',)))
     learner = Learner(setting.model(data), data, loss=setting.loss, lr=setting.lr, weight_decay=weight_decay,
-                      metrics_every=setting.every, progress=progress, callbacks=callbacks)
+                      metrics_every=setting.every, metrics_per_decade=10, progress=progress, callbacks=callbacks)  # log-step plots
     learner.fit(check_int('max_steps', max_steps or setting.max_steps, 1))
     return learner
 
@@ -215,7 +217,7 @@ def tune(setting: Setting, method: str, grid: dict[str, tuple], seeds=(100, 101,
     for values in tqdm(combinations, desc=f'tuning {method}', disable=not progress):
         knobs = dict(zip(grid, values))
         for seed in seeds:
-            learner = run_method(replace(setting, **knobs), method, seed)
+            learner = run_method(replace(setting, run_past=1.0, **knobs), method, seed)   # only the grok step counts here
             rows.append(knobs | {'seed': seed, 'grok_step': learner.history.first_step('test', 'accuracy', setting.threshold),
                                  'steps': learner.step})
     return Tuning(method, pd.DataFrame(rows))

@@ -135,14 +135,15 @@ class LazyRichRun:
 def lazy_rich_run(setting: CommitteeSetting = FAST, alpha: float = 1.0, steps: int = 2000,
                   every: int = 20,                 # steps between records
                   ntk_points: int = 120,           # training points the NTK metrics use
+                  per_decade: int | None = 10,     # also records at this many log-spaced steps per decade (the plots' log axes)
                   device=None, dtype='float64', progress: bool = False) -> LazyRichRun:
     "Train `Centered(Committee, α)` by full-batch GD with lr η₀/α², recording losses, the closed-form loss and NTK alignments."
     check_number('alpha', alpha, 0, low_open=True); check_int('steps', steps, 1); check_int('every', every, 1); check_int('ntk_points', ntk_points, 1)
     data = setting.data(device, dtype)
-    callbacks = [MetricsCallback(every, [ntk_metric(ntk_points)], splits=('train',)),
-                 MetricsCallback(every, [sufficient_statistics_metric(data.beta)], splits=('test',))]
+    callbacks = [MetricsCallback(every, [ntk_metric(ntk_points)], splits=('train',), per_decade=per_decade),
+                 MetricsCallback(every, [sufficient_statistics_metric(data.beta)], splits=('test',), per_decade=per_decade)]
     learner = Learner(committee(setting, alpha), data, loss='half_mse', optimizer='sgd', lr=lazy_rich_lr(setting.eta0, alpha),
-                      metrics_every=every, callbacks=callbacks, progress=progress)
+                      metrics_every=every, metrics_per_decade=per_decade, callbacks=callbacks, progress=progress)
     learner.fit(steps)                                                 # an interrupted or diverging run returns what it has
     lazy, k0_loss = lazy_limit(setting, learner.data, sorted(set(learner.history.series('train', 'loss')[0])))
     return LazyRichRun(alpha, learner, lazy, k0_loss)
@@ -202,10 +203,12 @@ class AlphaSweep:
         return cls(CommitteeSetting(**state['setting']), CommitteeSweep(**state['runs']), LazyTrajectory(**state['lazy']), state['k0_loss'])
 
 def alpha_sweep(setting: CommitteeSetting = FAST, alphas=(0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0), steps: int = 5000,
-                record_every: int = 10, dtype=None, device=None, progress: bool = False) -> AlphaSweep:
+                record_every: int = 10, dtype=None, device=None, progress: bool = False,
+                per_decade: int | None = 10) -> AlphaSweep:           # also log-spaced records, this many per decade (log axes)
     "Every α at once on the sufficient statistics (`committee_sweep`; dtype None: float32, float64 if width < D), with the exact lazy limit and K₀ baseline."
     data = setting.data(device, 'float64')
-    runs = committee_sweep(data, alphas, setting.width, setting.epsilon, setting.eta0, steps, record_every, setting.seed, dtype, device, progress)
+    runs = committee_sweep(data, alphas, setting.width, setting.epsilon, setting.eta0, steps, record_every, setting.seed, dtype, device, progress,
+                           per_decade=per_decade)
     lazy, k0_loss = lazy_limit(setting, data, runs.steps)
     return AlphaSweep(setting, runs, lazy, k0_loss)
 

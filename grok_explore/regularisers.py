@@ -191,12 +191,12 @@ class GrokAlign(Callback):
     order = 0
     def __init__(self,
                  lam: float = 1e-3,           # strength λ (paper: 1e-3 cross-entropy, 1e-4 MNIST with MSE, 1.0 XOR)
-                 n_projections: int = 2,      # random directions per sample, averaged inside the root (see below on bias)
+                 n_projections: int = 2,      # directions per sample, averaged inside the root: mean within 3% of the exact norm; 1 is ~0.35x of a step cheaper but up to 5.4% low
                  exact: bool = False,         # exact Frobenius norm (C VJPs) instead of the estimate
                  subsample: float | None = None,  # penalise a random fraction of the batch (unbiased for the batch mean; cheaper)
                  estimator: str = 'auto',     # 'output' (paper: VJP), 'input' (forward mode, MLPs only), 'auto': input for an MLP
                  n_coordinates: int = 1,      # 'input': nonzero coordinates of each sample's random direction
-                 proposal: str = 'columns',   # 'input': coordinates drawn ∝ ||W_1 e_j||² ('columns') or 'uniform'
+                 proposal: str = 'columns',   # 'input': coordinates drawn ∝ ||W_1 e_j||² ('columns') or 'uniform' (17% low on trained digits with 1 direction)
                  fused: bool = True,          # 'input', piecewise-linear MLP: forward pass and penalty in one pass (False: a second, tangent pass)
                  seed: int = 0):              # seeds the random directions and subsets
         self.lam, self.exact = check_number('lam', lam, 0), exact
