@@ -13,8 +13,10 @@ exact value, on a dense MLP at initialisation, the modular MLP after grokking an
 full run trains it and saves it to results/grokalign_digits_trained_mlp.pt; --quick loads it).
 
 Tuned baselines (--only tuned): on modular addition, each method's main knob tuned on tuning seeds 100-102 (weight
-decay 0.1-10; GrokAlign lambda 1e-4-3e-2 alone and with the best weight decay; Grokfast alpha x lamb with it), then
-each at its best on the fresh seeds, beside the untuned defaults.
+decay 0.1-10; GrokAlign lambda 1e-4-3e-2 alone and with the best weight decay, each grid extended past its edge by up
+to two values x3; Grokfast alpha 0.8-0.99 x lamb 0.1-10 with it), then each at its best on the fresh seeds, beside the
+untuned defaults. --only tuned-digits does the same on digits (weight decay 0.01-1, lambda 1e-3-1e-2), one method per
+process if wished (--methods; 'GrokAlign + weight decay' reads the saved weight-decay tuning).
 
 Reproduction (grok_explore.compare): steps until test accuracy crosses the threshold for no regulariser, weight
 decay, GrokAlign, Grokfast and the combinations with weight decay, over seeds, in (a) modular addition p=31 with
@@ -25,7 +27,7 @@ nbs/images/.
 (c) modular addition p=31 as tokens into the one-layer transformer, GrokAlign λ = 1e-3 at the token embeddings,
 threshold 95%, run only with --only transformer: by default 80% train, d_model 32, d_mlp 128, AdamW lr 3e-3, weight
 decay 1, 10,000 steps; --transformer-setting nanda gives the earlier 50% train, d_model 64, d_mlp 256, lr 1e-3.
-Usage: python benchmarks/bench_grokalign.py [--quick] [--only cost|estimator|modular|tuned|image|transformer] [--methods A,B] [--seeds 0,1,2]
+Usage: python benchmarks/bench_grokalign.py [--quick] [--only cost|estimator|modular|tuned|tuned-digits|image|transformer] [--methods A,B] [--seeds 0,1,2]
 """
 import argparse
 import statistics
@@ -38,7 +40,7 @@ matplotlib.use('Agg')
 import torch
 
 from grok_explore.compare import (METHODS, Comparison, compare, image_mlp, modular_mlp, modular_transformer, plot_comparison,
-                                  run_method, tune)
+                                  run_method, tune, Tuning)
 from grok_explore.core import markdown_table, seed_everything
 from grok_explore.data import TensorData
 from grok_explore.learner import Learner
@@ -145,7 +147,7 @@ def reproduce(name: str, setting, methods, seeds, quick: bool, tag: str | None =
     print(comparison.markdown())
     if not quick:
         (ROOT / 'results').mkdir(exist_ok=True)
-        tag = tag or (name if set(methods) == set(METHODS) else name + '_' + '_'.join(m.replace(' + ', '+').replace(' ', '-') for m in methods))
+        tag = tag or (name if set(methods) == set(METHODS) else name + '_' + '_'.join(slug(m) for m in methods))
         comparison.save(ROOT / 'results' / f'grokalign_{tag}.csv.gz')
         axes = plot_comparison(comparison)
         axes[0].figure.savefig(ROOT.parent / 'nbs' / 'images' / f'grokalign_{tag}.png', dpi=90, bbox_inches='tight')
@@ -154,7 +156,8 @@ def reproduce(name: str, setting, methods, seeds, quick: bool, tag: str | None =
 
 LAMBDAS = (1e-4, 1e-3, 1e-2, 3e-2)
 WEIGHT_DECAYS = (0.1, 0.3, 1.0, 3.0, 10.0)
-GROKFAST = {'grokfast_alpha': (0.9, 0.98), 'grokfast_lamb': (1.0, 2.0, 5.0)}
+# Grokfast's paper uses EMA settings α 0.8-0.99 and λ 0.1-5 across its tasks; λ = 10 goes one step past them
+GROKFAST = {'grokfast_alpha': (0.8, 0.9, 0.95, 0.98, 0.99), 'grokfast_lamb': (0.1, 0.5, 1.0, 2.0, 5.0, 10.0)}
 
 
 def tuned(quick: bool, seeds) -> dict[str, float]:
@@ -162,17 +165,19 @@ def tuned(quick: bool, seeds) -> dict[str, float]:
     setting = modular_mlp(max_steps=1500 if quick else 10_000, jacobian_every=None)   # tuning: a run not grokked by 10,000 steps is out
     tuning_seeds = (100,) if quick else (100, 101, 102)
     start = time.perf_counter()
-    decay = tune(setting, 'weight decay', {'weight_decay': (1.0, 3.0) if quick else WEIGHT_DECAYS}, tuning_seeds)
+    extend = 0 if quick else 2                                                     # up to two values past a grid's edge
+    decay = tune(setting, 'weight decay', {'weight_decay': (1.0, 3.0) if quick else WEIGHT_DECAYS}, tuning_seeds, extend=extend)
     best_decay = decay.best['weight_decay']
     with_decay = replace(setting, weight_decay=best_decay)
-    alone = tune(setting, 'GrokAlign', {'lam': (1e-3, 1e-2) if quick else LAMBDAS}, tuning_seeds)
-    both = tune(with_decay, 'GrokAlign + weight decay', {'lam': (1e-3, 1e-2) if quick else LAMBDAS}, tuning_seeds)
+    alone = tune(setting, 'GrokAlign', {'lam': (1e-3, 1e-2) if quick else LAMBDAS}, tuning_seeds, extend=extend)
+    both = tune(with_decay, 'GrokAlign + weight decay', {'lam': (1e-3, 1e-2) if quick else LAMBDAS}, tuning_seeds, extend=extend)
     grokfast = tune(with_decay, 'Grokfast + weight decay', {'grokfast_alpha': (0.9,), 'grokfast_lamb': (5.0,)} if quick else GROKFAST,
                     tuning_seeds)
     print(f"\nTuning on seeds {tuning_seeds} ({time.perf_counter() - start:.0f} s): seeds grokked and median steps (steps run where a seed did not grok)")
     for tuning in (decay, alone, both, grokfast):
-        print(f"\n{tuning.method}: best {tuning.best}")
+        print(f"\n{tuning.method}: best {tuning.best}" + (f" (at the edge of the grid: {', '.join(tuning.at_edge())})" if tuning.at_edge() else ''))
         print(markdown_table(tuning.table()))
+        if not quick: tuning.save(ROOT / 'results' / f'grokalign_modular_mlp_tuning_{slug(tuning.method)}.csv')
     report = modular_mlp(jacobian_every=None)                                # the reproduction's recipe and budget, fresh seeds
     best = {'weight decay': replace(report, weight_decay=best_decay), 'GrokAlign': replace(report, **alone.best),
             'GrokAlign + weight decay': replace(report, weight_decay=best_decay, **both.best),
@@ -192,6 +197,46 @@ def tuned(quick: bool, seeds) -> dict[str, float]:
             'grokalign_vs_untuned_speedup': speedup(untuned, 'GrokAlign + weight decay', 'weight decay')}
 
 
+DIGITS_GRIDS = {'weight decay': {'weight_decay': (0.01, 0.1, 1.0)}, 'GrokAlign': {'lam': (1e-3, 1e-2)},
+                'GrokAlign + weight decay': {'lam': (1e-3, 1e-2)}}
+
+
+def slug(method: str) -> str:
+    return method.replace(' + ', '+').replace(' ', '-')
+
+
+def tuned_digits(quick: bool, seeds, methods) -> dict[str, float]:
+    """Digits: tune weight decay, then GrokAlign's λ alone and with the best weight decay, on seeds 100-102 (grids of
+    DIGITS_GRIDS, extended past an edge by up to two values); then each at its best on fresh seeds. Each method's tuning
+    and runs are saved as they finish (results/grokalign_digits_tuning_*.csv, grokalign_digits_tuned_*.csv.gz), so the
+    methods can run in separate processes: 'GrokAlign + weight decay' reads the saved weight-decay tuning."""
+    tuning_setting = image_mlp(max_steps=2000 if quick else 30_000, jacobian_every=None)   # a run not grokked by 30,000 is out
+    tuning_seeds = (100,) if quick else (100, 101, 102)
+    results = ROOT / 'results'
+    for method in [m for m in DIGITS_GRIDS if m in methods]:
+        setting, start = tuning_setting, time.perf_counter()
+        if 'weight decay' in method and method != 'weight decay':
+            decay = results / f"grokalign_digits_tuning_{slug('weight decay')}.csv"
+            if not decay.exists(): raise SystemExit(f"{method} needs the weight-decay tuning first ({decay.name}): run --methods 'weight decay'")
+            setting = replace(setting, **Tuning.load(decay).best)
+        grid = {knob: values[:1] for knob, values in DIGITS_GRIDS[method].items()} if quick else DIGITS_GRIDS[method]
+        tuning = tune(setting, method, grid, tuning_seeds, extend=0 if quick else 2)
+        print(f"\n{method} on digits, tuning seeds {tuning_seeds} ({time.perf_counter() - start:.0f} s): best {tuning.best}")
+        print(markdown_table(tuning.table()), flush=True)
+        best = replace(image_mlp(max_steps=2000 if quick else 100_000), **({'weight_decay': setting.weight_decay} | tuning.best))
+        comparison = compare(best, methods=(method,), seeds=seeds, progress=False)
+        print(f"\n{method} at its best, fresh seeds {tuple(seeds)}:")
+        print(comparison.markdown(), flush=True)
+        if not quick:
+            tuning.save(results / f'grokalign_digits_tuning_{slug(method)}.csv')
+            comparison.save(results / f'grokalign_digits_tuned_{slug(method)}.csv.gz')
+    saved = {m: results / f'grokalign_digits_tuned_{slug(m)}.csv.gz' for m in DIGITS_GRIDS}
+    if quick or not saved['weight decay'].exists(): return {}
+    steps = {m: float(Comparison.load(path).grok_steps(m)[0].median()) for m, path in saved.items() if path.exists()}
+    fastest = min((m for m in steps if 'GrokAlign' in m), key=steps.get, default=None)
+    return {'grokalign_vs_tuned_speedup_digits': steps['weight decay'] / steps[fastest]} if fastest else {}
+
+
 def speedup(comparison: Comparison, fast: str, slow: str, baseline: Comparison | None = None) -> float:
     "Median over seeds of slow steps / fast steps (runs that did not grok count as the steps they ran); `slow` from `baseline` if given."
     (ours, _), (theirs, _) = comparison.grok_steps(fast), (baseline or comparison).grok_steps(slow)
@@ -201,7 +246,7 @@ def speedup(comparison: Comparison, fast: str, slow: str, baseline: Comparison |
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--quick', action='store_true', help='fewer steps, one seed, modular setting only (under 2 minutes)')
-    parser.add_argument('--only', choices=['cost', 'estimator', 'modular', 'tuned', 'image', 'transformer'], help='one part only (transformer: only when asked)')
+    parser.add_argument('--only', choices=['cost', 'estimator', 'modular', 'tuned', 'tuned-digits', 'image', 'transformer'], help='one part only (transformer: only when asked)')
     parser.add_argument('--methods', help=f"comma-separated subset of: {', '.join(METHODS)}")
     parser.add_argument('--seeds', default='0,1,2', help='comma-separated seeds')
     parser.add_argument('--image-steps', type=int, default=30_000, help='step budget of the image setting (default 30,000)')
@@ -228,6 +273,7 @@ def main():
                               tag='paper_estimator_modular_mlp')
             figures['grokalign_steps_speedup_paper_estimator'] = speedup(paper, 'GrokAlign + weight decay', 'weight decay', modular)
     if args.only in (None, 'tuned'): figures |= tuned(args.quick, seeds)
+    if args.only == 'tuned-digits' or (args.only is None and not args.quick): figures |= tuned_digits(args.quick, seeds, methods)
     if args.only == 'image' or (args.only is None and not args.quick):
         image = reproduce('digits', image_mlp(max_steps=args.image_steps), methods, seeds, args.quick, tag=args.tag)
         if {'GrokAlign + weight decay', 'weight decay'} <= set(image.runs.method):

@@ -86,7 +86,7 @@ def run_demo(config: DemoConfig | None = None, progress: bool = True, verbose: b
     if verbose: print(f"{data}\nMLP {data.input_dim}-{config.hidden}-{data.n_classes}, AdamW lr={config.lr} weight_decay={config.weight_decay}")
     callbacks = [StopWhen(after_grokking(1.25), 'ran 1.25x the grokking step')] + ([AnnounceEvents()] if verbose else [])
     learner = Learner(model, data, lr=config.lr, weight_decay=config.weight_decay, metrics_every=config.eval_every,
-                      metrics_per_decade=10, callbacks=callbacks, progress=progress)   # the plot's step axis is logarithmic
+                      metrics_per_decade=10, callbacks=callbacks, progress=progress, seed=config.seed)   # the plot's step axis is logarithmic
     start = time.perf_counter()
     history = learner.fit(config.steps)
     seconds = time.perf_counter() - start

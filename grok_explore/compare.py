@@ -18,7 +18,7 @@ import pandas as pd
 from torch import nn
 from tqdm.auto import tqdm
 
-from .core import check_int, check_number, markdown_table, seed_everything
+from .core import check_choice, check_int, check_number, markdown_table, seed_everything
 from .data import TensorData, modular_arithmetic
 from .images import digits
 from .jacobian import centroid_alignment_metric, jacobian_norm_metric
@@ -71,24 +71,24 @@ def image_mlp(n_train: int = 1000, width: int = 196, depth: int = 3, init_scale:
 # %% ../nbs/09a_compare.ipynb #38e8ea3b
 METHODS = ('none', 'weight decay', 'GrokAlign', 'Grokfast', 'GrokAlign + weight decay', 'Grokfast + weight decay')
 
-def method_recipe(method: str, setting: Setting) -> tuple[float, list]:
-    "The weight decay and callbacks of `method` in `setting`."
-    if method not in METHODS: raise ValueError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
+def method_recipe(method: str, setting: Setting, seed: int = 0) -> tuple[float, list]:
+    "The weight decay and callbacks of `method` in `setting`; `seed` seeds GrokAlign's random directions."
+    check_choice('method', method, METHODS)
     grokfast = [Grokfast(setting.grokfast_alpha, setting.grokfast_lamb)] if 'Grokfast' in method else []
-    callbacks = ([GrokAlign(setting.lam, estimator=setting.estimator)] if 'GrokAlign' in method else []) + grokfast
+    callbacks = ([GrokAlign(setting.lam, estimator=setting.estimator, seed=seed)] if 'GrokAlign' in method else []) + grokfast
     return (setting.weight_decay if 'weight decay' in method else 0.0), callbacks
 
 def run_method(setting: Setting, method: str, seed: int = 0, max_steps: int | None = None, progress: bool = False) -> Learner:
     "Train `setting` with `method` until `run_past` times the step test accuracy reaches the threshold, or `max_steps`; returns the learner."
     seed_everything(seed)
     data = setting.data(seed)
-    weight_decay, callbacks = method_recipe(method, setting)
+    weight_decay, callbacks = method_recipe(method, setting, seed)    # the run's seed reaches every random stream
     past = check_number('run_past', setting.run_past, 1)
     callbacks.append(StopWhen(after_grokking(past, setting.threshold), 'grokked' if past == 1 else f'ran {past:g}× the grok step'))
     if setting.jacobian_every and data.x_train.is_floating_point():
         callbacks.append(MetricsCallback(setting.jacobian_every, [jacobian_norm_metric, centroid_alignment_metric], eval_size=256, splits=('test',)))
     learner = Learner(setting.model(data), data, loss=setting.loss, lr=setting.lr, weight_decay=weight_decay,
-                      metrics_every=setting.every, metrics_per_decade=10, progress=progress, callbacks=callbacks)  # log-step plots
+                      metrics_every=setting.every, metrics_per_decade=10, progress=progress, callbacks=callbacks, seed=seed)  # log-step plots
     learner.fit(check_int('max_steps', max_steps or setting.max_steps, 1))
     return learner
 
@@ -208,10 +208,39 @@ class Tuning:
         values = values if isinstance(values, tuple) else (values,)
         return {name: value.item() if hasattr(value, 'item') else value for name, value in zip(names, values)}
 
-def tune(setting: Setting, method: str, grid: dict[str, tuple], seeds=(100, 101, 102), progress: bool = False) -> Tuning:
-    "Run `method` in `setting` for every combination of the knob values in `grid` (Setting field -> values) and seed."
+    def at_edge(self) -> list[str]:
+        "The knobs whose best value is the smallest or largest tried: the grid should go on past it."
+        knobs = {name: self.runs[name] for name in self.best if self.runs[name].nunique() > 1}
+        return [name for name, values in knobs.items() if self.best[name] in (values.min(), values.max())]
+
+    def save(self, path: str | Path):
+        "Write the runs as CSV, with the method, so a tutorial can show and check the tuning."
+        self.runs.assign(method=self.method).to_csv(path, index=False)
+
+    @classmethod
+    def load(cls, path: str | Path) -> 'Tuning':
+        runs = pd.read_csv(path)
+        methods = runs.pop('method').unique()
+        if len(methods) != 1: raise ValueError(f"path must hold the tuning of one method, got {list(methods)} in {path}")
+        return cls(methods[0], runs)
+
+def tune(setting: Setting, method: str, grid: dict[str, tuple], seeds=(100, 101, 102), progress: bool = False,
+         extend: int = 0, factor: float = 3.0) -> Tuning:
+    "Run `method` in `setting` for every combination of `grid` (Setting field -> values) and seed; then, for a one-knob grid whose best value is its first or last, up to `extend` more values past it, ×`factor` apart."
     unknown = [k for k in grid if k not in Setting.__dataclass_fields__]
     if unknown: raise ValueError(f"grid keys must be Setting fields ({', '.join(Setting.__dataclass_fields__)}), got {unknown}")
+    if check_int('extend', extend, 0) and len(grid) != 1: raise ValueError(f"extend needs a grid of one knob, got {list(grid)}")
+    tuning = _tune_grid(setting, method, grid, seeds, progress)
+    for _ in range(extend):                                   # past the edge: one more value while the best is the first or last
+        if not tuning.at_edge(): break
+        (knob, best), = tuning.best.items()
+        further = best * check_number('factor', factor, 1, low_open=True) ** (1 if best == tuning.runs[knob].max() else -1)
+        more = _tune_grid(setting, method, {knob: (float(f'{further:.3g}'),)}, seeds, progress)
+        tuning = Tuning(method, pd.concat([tuning.runs, more.runs], ignore_index=True))
+    return tuning
+
+def _tune_grid(setting: Setting, method: str, grid: dict[str, tuple], seeds, progress: bool) -> Tuning:
+    "One pass over `grid` (`tune` without the extension)."
     rows = []
     combinations = list(product(*grid.values()))
     for values in tqdm(combinations, desc=f'tuning {method}', disable=not progress):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 
-from .core import as_dtype, check_int, check_number, generator, get_device
+from .core import as_dtype, check_choice, check_int, check_number, generator, get_device
 
 # %% ../nbs/01_data.ipynb #d728c973
 OPERATIONS = {'+': 'add', '-': 'sub', '*': 'mul', '/': 'div'}  # symbol -> name; '/' needs a prime modulus
@@ -149,7 +149,7 @@ def modular_arithmetic(config: ModularConfig | None = None, encoding: str = 'one
     if config is not None and not isinstance(config, ModularConfig):
         raise TypeError(f"config must be a ModularConfig (or give its fields as keywords, e.g. p=31), got {type(config).__name__}")
     config = dataclasses.replace(config or ModularConfig(), **kwargs)
-    if encoding not in ENCODINGS: raise ValueError(f"encoding must be one of {', '.join(ENCODINGS)}, got {encoding!r}")
+    check_choice('encoding', encoding, ENCODINGS)
     device = get_device(device)
     a, b, c = modular_table(config.p, config.operation)
     train, test = split_indices(len(c), config.train_fraction, config.seed)

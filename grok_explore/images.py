@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .core import as_dtype, check_int, get_device, stream_seed
+from .core import as_dtype, check_choice, check_int, get_device, stream_seed
 from .data import TensorData
 
 # %% ../nbs/01b_images.ipynb #80069e8c
@@ -22,7 +22,7 @@ TARGETS = ('labels', 'one_hot')  # int64 classes (cross-entropy) or float one-ho
 
 def _tensor_data(x_train, y_train, x_test, y_test, name, targets, device, dtype) -> TensorData:
     "Move numpy arrays into a `TensorData` with the requested targets, device and dtype."
-    if targets not in TARGETS: raise ValueError(f"targets must be one of {', '.join(TARGETS)}, got {targets!r}")
+    check_choice('targets', targets, TARGETS)
     device, dtype = get_device(device), as_dtype(dtype)
     n_classes = int(max(y_train.max(), y_test.max())) + 1
     def labels(y):

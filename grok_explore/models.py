@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-from .core import check_int, check_number
+from .core import check_choice, check_int, check_number
 
 # %% ../nbs/02_models.ipynb #9b3a73d9
 class Abs(nn.Module):
@@ -33,7 +33,7 @@ class MLP(nn.Module):
         widths = list(widths) if isinstance(widths, Sequence) else widths
         if not isinstance(widths, list) or len(widths) < 2 or not all(isinstance(w, int) and not isinstance(w, bool) and w > 0 for w in widths):
             raise ValueError(f"widths must be a sequence of at least two positive ints (input, ..., output), got {widths!r}")
-        if activation not in ACTIVATIONS: raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}, got {activation!r}")
+        check_choice('activation', activation, ACTIVATIONS)
         check_number('init_scale', init_scale, 0, low_open=True)
         self.widths, self.activation_name = widths, activation
         self.layers = nn.ModuleList(nn.Linear(i, o, bias=bias) for i, o in zip(widths[:-1], widths[1:]))

@@ -11,6 +11,7 @@ __all__ = ['NTK_METHODS', 'ntk_loop', 'parameter_jacobian', 'mlp_ntk', 'committe
 import torch
 from torch.func import functional_call, jacrev, jvp, vjp, vmap
 
+from .core import check_choice
 from .learner import loss_function
 from .models import MLP, Committee
 from .scaling import Centered
@@ -95,7 +96,7 @@ def empirical_ntk(model: torch.nn.Module, x1: torch.Tensor, x2: torch.Tensor | N
                   method: str = 'auto'      # 'structured' (MLPs, committees), 'jacobian' (any model), or 'auto'
                   ) -> torch.Tensor:
     "Empirical NTK `J_θ f(x1) J_θ f(x2)ᵀ` at the model's current parameters; `Centered(model, α)` gives α²·NTK(model)."
-    if method not in NTK_METHODS: raise ValueError(f"method must be one of {', '.join(NTK_METHODS)}, got {method!r}")
+    check_choice('method', method, NTK_METHODS)
     scale = 1.0
     while isinstance(model, Centered): scale, model = scale * model.alpha ** 2, model.model  # f(θ₀) does not depend on θ
     structured = isinstance(model, (MLP, Committee))

@@ -15,7 +15,7 @@ from torch import nn
 from torch.nn import functional as F
 from torch.autograd.function import once_differentiable
 
-from .core import check_int, check_number, generator
+from .core import check_choice, check_int, check_number, generator
 from .jacobian import projected_jacobian_norm
 from .learner import Callback
 from .models import MLP, Abs
@@ -65,7 +65,7 @@ PROPOSALS = ('columns', 'uniform')  # how GrokAlign's input estimator draws the 
 
 def coordinate_proposal(model: MLP, proposal: str = 'columns') -> torch.Tensor | None:  # -> (D,) or None
     "Probabilities `q_j` of drawing input coordinate `j`: `∝ ||W_1 e_j||²` ('columns'), or None for uniform ('uniform')."
-    if proposal not in PROPOSALS: raise ValueError(f"proposal must be one of {', '.join(PROPOSALS)}, got {proposal!r}")
+    check_choice('proposal', proposal, PROPOSALS)
     if proposal == 'uniform': return None
     mass = model.layers[0].weight.detach().pow(2).sum(0)   # J e_j = B W_1 e_j: a column of W_1 that is 0 gives J e_j = 0
     total = mass.sum()
@@ -202,9 +202,9 @@ class GrokAlign(Callback):
         self.lam, self.exact = check_number('lam', lam, 0), exact
         self.n_projections = check_int('n_projections', n_projections, 1)
         self.subsample = None if subsample is None else check_number('subsample', subsample, 0, 1, low_open=True)
-        if estimator not in ESTIMATORS: raise ValueError(f"estimator must be one of {', '.join(ESTIMATORS)}, got {estimator!r}")
+        check_choice('estimator', estimator, ESTIMATORS)
         self.estimator, self.n_coordinates = estimator, check_int('n_coordinates', n_coordinates, 1)
-        if proposal not in PROPOSALS: raise ValueError(f"proposal must be one of {', '.join(PROPOSALS)}, got {proposal!r}")
+        check_choice('proposal', proposal, PROPOSALS)
         self.proposal = proposal
         self.generator = generator(check_int('seed', seed, 0), 'directions')
         self.allow_fused = fused

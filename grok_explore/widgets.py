@@ -319,7 +319,7 @@ def modular_experiment(device=None) -> Experiment:
                                   encoding='one_hot' if mlp else 'tokens', device=get_device(device))
         model = (MLP([data.input_dim, v['width'], data.n_classes], init_scale=v['init_scale']) if mlp else
                  Transformer(data.vocab_size, data.n_classes, d_model=v['width'], d_mlp=4 * v['width']))
-        callbacks = [GrokAlign(v['grokalign'])] if v['grokalign'] else []
+        callbacks = [GrokAlign(v['grokalign'], seed=v['seed'])] if v['grokalign'] else []
         callbacks.append(MetricsCallback(50, [parameter_norm_metric], splits=('train',)))
         if mlp: callbacks.append(MetricsCallback(100, [jacobian_norm_metric, centroid_alignment_metric], eval_size=256, splits=('test',)))
         return Learner(model, data, lr=v['lr'], weight_decay=v['weight_decay'], metrics_every=20, callbacks=callbacks, progress=False)
@@ -357,7 +357,7 @@ def image_experiment(device=None) -> Experiment:
         seed_everything(v['seed'])
         data = digits(n_train=v['n_train'], seed=v['seed'], targets='one_hot', device=get_device(device))
         model = MLP([64] + [v['width']] * v['depth'] + [10], bias=False, init_scale=v['init_scale'])
-        callbacks = ([GrokAlign(v['grokalign'])] if v['grokalign'] else []) + [
+        callbacks = ([GrokAlign(v['grokalign'], seed=v['seed'])] if v['grokalign'] else []) + [
             MetricsCallback(500, [jacobian_norm_metric, centroid_alignment_metric], eval_size=256, splits=('test',))]
         return Learner(model, data, loss='mse', lr=v['lr'], weight_decay=v['weight_decay'], metrics_every=100, callbacks=callbacks, progress=False)
     controls = {'grokalign': _choice(LAMBDAS, 1e-2, 'GrokAlign λ'), 'weight_decay': _choice([0.0, 0.001, 0.01, 0.1], 0.01, 'weight decay'),
