@@ -219,6 +219,7 @@ class Tuning:
 
     @classmethod
     def load(cls, path: str | Path) -> 'Tuning':
+        "Read a tuning written by `save`."
         runs = pd.read_csv(path)
         methods = runs.pop('method').unique()
         if len(methods) != 1: raise ValueError(f"path must hold the tuning of one method, got {list(methods)} in {path}")
@@ -230,11 +231,13 @@ def tune(setting: Setting, method: str, grid: dict[str, tuple], seeds=(100, 101,
     unknown = [k for k in grid if k not in Setting.__dataclass_fields__]
     if unknown: raise ValueError(f"grid keys must be Setting fields ({', '.join(Setting.__dataclass_fields__)}), got {unknown}")
     if check_int('extend', extend, 0) and len(grid) != 1: raise ValueError(f"extend needs a grid of one knob, got {list(grid)}")
+    factor = check_number('factor', factor, 1, low_open=True)
     tuning = _tune_grid(setting, method, grid, seeds, progress)
     for _ in range(extend):                                   # past the edge: one more value while the best is the first or last
         if not tuning.at_edge(): break
         (knob, best), = tuning.best.items()
-        further = best * check_number('factor', factor, 1, low_open=True) ** (1 if best == tuning.runs[knob].max() else -1)
+        further = best * factor ** (1 if best == tuning.runs[knob].max() else -1)
+        if further == best: break                             # a best of 0 has nothing below it
         more = _tune_grid(setting, method, {knob: (float(f'{further:.3g}'),)}, seeds, progress)
         tuning = Tuning(method, pd.concat([tuning.runs, more.runs], ignore_index=True))
     return tuning
