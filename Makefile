@@ -18,7 +18,7 @@ INSTALLED := $(VENV)/.installed
 LIB := grok_explore
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help install lab test demo readme bench check-export check-clean check-readme check-runall lint nbtest pytest browser-deps clean
+.PHONY: help install lab test demo readme bench check-export check-clean check-readme check-runall lint format nbtest pytest browser-deps clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
@@ -81,8 +81,18 @@ check-runall:
 	  echo "FAIL: the notebooks above skip cells under nbdev_test that Run All executes; use a RUN_FULL = False switch"; exit 1; fi; \
 	echo "ok: nbdev_test runs every cell, as Run All does"
 
+# Lines <= 120 columns, one statement per line, ruff's formatting (quotes as written). Line length is checked on the
+# notebooks, the source of truth: in $(LIB)/ only nbdev's generated __all__ lines may run longer.
+RUFF_FORMAT := $(BIN)/ruff format --line-length 120 --config "format.quote-style='preserve'" --target-version py310
 lint:
-	$(BIN)/ruff check --select F,E9 --target-version py310 $(LIB) tests benchmarks
+	$(BIN)/ruff check --select F,E9,E701,E702,E703 --target-version py310 $(LIB) tests benchmarks
+	$(BIN)/ruff check --select E501,E701,E702,E703 --line-length 120 --target-version py310 nbs tests benchmarks
+	@$(RUFF_FORMAT) --check nbs tests benchmarks || { echo "FAIL: run make format"; exit 1; }
+
+format: install  ## format notebooks, tests and benchmarks with ruff (lines <= 120), then export the library
+	$(RUFF_FORMAT) nbs tests benchmarks
+	$(BIN)/nbdev_export
+	$(BIN)/nbdev_clean
 
 nbtest:
 	OMP_NUM_THREADS=1 $(BIN)/nbdev_test --n_workers 2 --timing  # one torch thread per worker: no oversubscription

@@ -4,6 +4,7 @@ Both train the same model from the same initial weights for the same number of f
 train/test loss and accuracy every 100 steps. Runs alternate (bare, learner, bare, learner, ...) and the medians are
 compared, so both see the same machine load. Usage: python benchmarks/bench_learner.py [--quick]
 """
+
 import contextlib
 import copy
 import io
@@ -35,7 +36,8 @@ def bare_loop(model, data, steps, lr, weight_decay, every, classification):
                 for split, x, y in [('train', data.x_train, data.y_train), ('test', data.x_test, data.y_test)]:
                     out = model(x)
                     records.append((step, split, 'loss', loss_fn(out, y).item()))
-                    if classification: records.append((step, split, 'accuracy', (out.argmax(-1) == y).float().mean().item()))
+                    if classification:
+                        records.append((step, split, 'accuracy', (out.argmax(-1) == y).float().mean().item()))
     return records
 
 
@@ -49,13 +51,23 @@ def learner_loop(model, data, steps, lr, weight_decay, every, progress):
 def compare(name, make_model, data, steps, repeats, lr, weight_decay, classification):
     "Median seconds of the bare loop and of the learner (with and without its progress bar), alternating."
     initial = make_model()
-    medians = alternating_medians({
-        'bare': lambda: timed(lambda: bare_loop(copy.deepcopy(initial), data, steps, lr, weight_decay, 100, classification)),
-        'learner': lambda: timed(lambda: learner_loop(copy.deepcopy(initial), data, steps, lr, weight_decay, 100, True)),
-        'learner, no progress bar': lambda: timed(lambda: learner_loop(copy.deepcopy(initial), data, steps, lr, weight_decay, 100, False)),
-    }, repeats)
+    medians = alternating_medians(
+        {
+            'bare': lambda: timed(
+                lambda: bare_loop(copy.deepcopy(initial), data, steps, lr, weight_decay, 100, classification)
+            ),
+            'learner': lambda: timed(
+                lambda: learner_loop(copy.deepcopy(initial), data, steps, lr, weight_decay, 100, True)
+            ),
+            'learner, no progress bar': lambda: timed(
+                lambda: learner_loop(copy.deepcopy(initial), data, steps, lr, weight_decay, 100, False)
+            ),
+        },
+        repeats,
+    )
     print(f"\n{name}: {steps} steps, metrics every 100, median of {repeats}")
-    for k, v in medians.items(): print(f"  {k:26} {v:7.3f} s  {1000 * v / steps:6.3f} ms/step  ratio {v / medians['bare']:.3f}")
+    for k, v in medians.items():
+        print(f"  {k:26} {v:7.3f} s  {1000 * v / steps:6.3f} ms/step  ratio {v / medians['bare']:.3f}")
     return medians['learner'] / medians['bare'], medians['learner, no progress bar'] / medians['bare']
 
 
@@ -66,11 +78,27 @@ def main():
 
     seed_everything(0)
     modular = modular_arithmetic(p=59, train_fraction=0.5, device='cpu')
-    ratio, ratio_quiet = compare('demo MLP 118-128-59 on modular addition (1740 train pairs)',
-                                 lambda: MLP([118, 128, 59]), modular, steps, repeats, 3e-3, 1.0, True)
+    ratio, ratio_quiet = compare(
+        'demo MLP 118-128-59 on modular addition (1740 train pairs)',
+        lambda: MLP([118, 128, 59]),
+        modular,
+        steps,
+        repeats,
+        3e-3,
+        1.0,
+        True,
+    )
     poly = polynomial_teacher(d=40, n_train=120, n_test=2000, device='cpu')
-    small, small_quiet = compare("Kumar committee D=40 N=100 on 120 points (tiny steps: overhead shows most)",
-                                 lambda: Committee(40, 100), poly, steps * 5, repeats, 1e-3, 0.0, False)
+    small, small_quiet = compare(
+        "Kumar committee D=40 N=100 on 120 points (tiny steps: overhead shows most)",
+        lambda: Committee(40, 100),
+        poly,
+        steps * 5,
+        repeats,
+        1e-3,
+        0.0,
+        False,
+    )
     print()
     print(f"learner_overhead_ratio = {ratio:.3f}")
     print(f"learner_overhead_ratio_no_progress = {ratio_quiet:.3f}")

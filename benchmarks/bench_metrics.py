@@ -4,7 +4,8 @@
   matrix, the generic `vmap(jacrev)` + contraction, and the layer-wise structured form.
 - Centroid J_xᵀ1 of an MLP 784-196-196-196-10 (GrokAlign's image model): the full input Jacobian by `vmap(jacrev)`
   then summed over outputs, against one vector-Jacobian product.
-All variants run alternately in the same process and are checked to agree. Usage: python benchmarks/bench_metrics.py [--quick]
+All variants run alternately in the same process and are checked to agree.
+Usage: python benchmarks/bench_metrics.py [--quick]
 """
 
 import torch
@@ -19,13 +20,15 @@ from common import alternating_medians, quick_flag, timed
 
 def median_times(functions: dict, repeats: int) -> dict:
     "Median wall time of each function, run alternately `repeats` times (after one warm-up call each)."
-    for fn in functions.values(): fn()
+    for fn in functions.values():
+        fn()
     return alternating_medians({name: (lambda fn=fn: timed(fn)) for name, fn in functions.items()}, repeats)
 
 
 def report(title, medians, baseline):
     print(f"\n{title}")
-    for name, t in medians.items(): print(f"  {name:38} {1000 * t:9.2f} ms   speed-up {medians[baseline] / t:7.1f}x")
+    for name, t in medians.items():
+        print(f"  {name:38} {1000 * t:9.2f} ms   speed-up {medians[baseline] / t:7.1f}x")
 
 
 def main():
@@ -36,23 +39,37 @@ def main():
     seed_everything(0)
     mlp = MLP([100, 256, 256, 1])
     x = torch.randn(n_ntk, 100) / 10
-    ntk = {'per-sample autograd.grad loop + Gram': lambda: ntk_loop(mlp, x),
-           'vmap(jacrev) + contraction': lambda: empirical_ntk(mlp, x, method='jacobian'),
-           'structured (layer-wise)': lambda: empirical_ntk(mlp, x, method='structured')}
+    ntk = {
+        'per-sample autograd.grad loop + Gram': lambda: ntk_loop(mlp, x),
+        'vmap(jacrev) + contraction': lambda: empirical_ntk(mlp, x, method='jacobian'),
+        'structured (layer-wise)': lambda: empirical_ntk(mlp, x, method='structured'),
+    }
     reference = ntk_loop(mlp, x)
     for name, fn in ntk.items():
         assert torch.allclose(fn(), reference, rtol=1e-4, atol=1e-5 * reference.abs().max()), name
     medians = median_times(ntk, repeats)
-    report(f"empirical NTK, MLP 100-256-256-1 on {n_ntk} points (median of {repeats})", medians, 'per-sample autograd.grad loop + Gram')
+    report(
+        f"empirical NTK, MLP 100-256-256-1 on {n_ntk} points (median of {repeats})",
+        medians,
+        'per-sample autograd.grad loop + Gram',
+    )
     ntk_speedup = medians['per-sample autograd.grad loop + Gram'] / medians['structured (layer-wise)']
 
     image_mlp = MLP([784, 196, 196, 196, 10], bias=False, init_scale=8)
     images = torch.rand(n_centroid, 784)
-    cent = {'full Jacobian (vmap jacrev), summed': lambda: input_jacobian(image_mlp, images).sum(1),
-            'one vector-Jacobian product': lambda: centroid(image_mlp, images)}
-    assert torch.allclose(cent['full Jacobian (vmap jacrev), summed'](), cent['one vector-Jacobian product'](), rtol=1e-4, atol=1e-3)
+    cent = {
+        'full Jacobian (vmap jacrev), summed': lambda: input_jacobian(image_mlp, images).sum(1),
+        'one vector-Jacobian product': lambda: centroid(image_mlp, images),
+    }
+    assert torch.allclose(
+        cent['full Jacobian (vmap jacrev), summed'](), cent['one vector-Jacobian product'](), rtol=1e-4, atol=1e-3
+    )
     medians = median_times(cent, repeats)
-    report(f"centroid J_x^T 1, MLP 784-196-196-196-10 (10 outputs) on {n_centroid} inputs (median of {repeats})", medians, 'full Jacobian (vmap jacrev), summed')
+    report(
+        f"centroid J_x^T 1, MLP 784-196-196-196-10 (10 outputs) on {n_centroid} inputs (median of {repeats})",
+        medians,
+        'full Jacobian (vmap jacrev), summed',
+    )
     centroid_speedup = medians['full Jacobian (vmap jacrev), summed'] / medians['one vector-Jacobian product']
 
     print()

@@ -7,6 +7,7 @@ never generalises in the budget) or fail (does not even fit). Saved to benchmark
 nbs/images/phases_modular.png for tutorial 25. `--quick`: three shares, four weight decays, 1,500 steps, nothing saved.
 Usage: python benchmarks/bench_phases.py [--quick]
 """
+
 import time
 from pathlib import Path
 
@@ -17,7 +18,6 @@ matplotlib.use('Agg')
 
 from common import quick_flag
 from grok_explore.compare import modular_mlp, phase_diagram
-from grok_explore.core import markdown_table
 from grok_explore.lazy_rich import plot_outcome_map
 
 ROOT = Path(__file__).parent
@@ -25,20 +25,34 @@ ROOT = Path(__file__).parent
 
 def main():
     quick = quick_flag(__doc__)
-    shares, decays, steps = ((0.5, 0.7, 0.9), (0.0, 1.0, 3.0, 10.0), 1500) if quick else \
-        ((0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9), (0.0, 0.1, 0.3, 1.0, 3.0, 10.0), 10_000)
-    print(f'torch {torch.__version__}, {torch.get_num_threads()} threads; {len(shares)} train shares x {len(decays)} weight decays, up to {steps:,} steps')
+    shares, decays, steps = (
+        ((0.5, 0.7, 0.9), (0.0, 1.0, 3.0, 10.0), 1500)
+        if quick
+        else ((0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9), (0.0, 0.1, 0.3, 1.0, 3.0, 10.0), 10_000)
+    )
+    print(
+        f'torch {torch.__version__}, {torch.get_num_threads()} threads; {len(shares)} train shares x {len(decays)} '
+        f'weight decays, up to {steps:,} steps'
+    )
     start = time.perf_counter()
-    make = lambda train_fraction, weight_decay: modular_mlp(p=31, train_fraction=train_fraction, weight_decay=weight_decay,
-                                                            max_steps=steps, every=20, jacobian_every=None)
+    make = lambda train_fraction, weight_decay: modular_mlp(
+        p=31, train_fraction=train_fraction, weight_decay=weight_decay, max_steps=steps, every=20, jacobian_every=None
+    )
     phases = phase_diagram(make, rows=('train_fraction', shares), columns=('weight_decay', decays), progress=True)
     seconds = time.perf_counter() - start
-    print(markdown_table(phases.pivot(index='train_fraction', columns='weight_decay', values='outcome')))
-    print(markdown_table(phases.pivot(index='train_fraction', columns='weight_decay', values='grok_step')))
+    print(phases.pivot(index='train_fraction', columns='weight_decay', values='outcome').to_markdown(floatfmt='.4g'))
+    print(phases.pivot(index='train_fraction', columns='weight_decay', values='grok_step').to_markdown(floatfmt='.4g'))
     if not quick:
         (ROOT / 'results').mkdir(exist_ok=True)
         phases.to_csv(ROOT / 'results' / 'phases_modular.csv', index=False)
-        ax = plot_outcome_map(phases, x='weight_decay', y='train_fraction', annotate='grok_step', xlabel='weight decay', ylabel='train share')
+        ax = plot_outcome_map(
+            phases,
+            x='weight_decay',
+            y='train_fraction',
+            annotate='grok_step',
+            xlabel='weight decay',
+            ylabel='train share',
+        )
         ax.set_title(f'a + b mod 31, MLP 62-128-31: outcome within {steps:,} steps (numbers: grok step)')
         ax.figure.savefig(ROOT.parent / 'nbs' / 'images' / 'phases_modular.png', dpi=90, bbox_inches='tight')
     counts = phases.outcome.value_counts()

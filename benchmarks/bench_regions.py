@@ -1,4 +1,5 @@
-"""Exact linear regions on a plane: our vectorised polygon cutting against regioncam (Rust), and the grid picture against both.
+"""Exact linear regions on a plane: our vectorised polygon cutting against regioncam (Rust), and the grid picture
+against both.
 
 Exact: MLPs 2 -> widths -> 3 (PyTorch's default init x 2, biases on) on the square [-1, 1]^2, the same float32 weights
 given to regioncam; both count the faces, timed in the same run (median of 3 for small nets, one run for 3x256).
@@ -10,32 +11,41 @@ Grokking (`--only grokking`, not part of the default run: about 20 minutes on on
 plane through three training images (classes 0, 1, 2) every 1,000 steps; saved to benchmarks/results/regions_digits.pt
 for tutorial 23. Usage: python benchmarks/bench_regions.py [--quick] [--only exact|grid|grokking]
 """
+
 import argparse
 import statistics
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import torch
 
-from grok_explore.compare import image_mlp, method_recipe
+from grok_explore.compare import image_mlp
 from grok_explore.core import seed_everything
-from grok_explore.learner import Learner, MetricsCallback
+from grok_explore.learner import MetricsCallback
 from grok_explore.local_complexity import local_complexity_metric
 from grok_explore.models import MLP
-from grok_explore.regions import GRID_CHUNK, Plane, RegionsCallback, _grid, exact_regions, plane_through, region_grid
+from grok_explore.polygons import exact_regions
+from grok_explore.regions import GRID_CHUNK, Plane, RegionsCallback, _grid, plane_through, region_grid
 
 try:
     import regioncam
 except ImportError:  # a development dependency; without it only our own timings are printed
     regioncam = None
 
-SQUARE = Plane(torch.zeros(2, dtype=torch.float64), torch.eye(2, dtype=torch.float64), torch.zeros(1, 2, dtype=torch.float64), (-1.0, 1.0, -1.0, 1.0))
+SQUARE = Plane(
+    torch.zeros(2, dtype=torch.float64),
+    torch.eye(2, dtype=torch.float64),
+    torch.zeros(1, 2, dtype=torch.float64),
+    (-1.0, 1.0, -1.0, 1.0),
+)
 
 
 def regioncam_faces(net: MLP) -> int:
     camera = regioncam.Regioncam(size=1)
     for layer in net.layers[:-1]:
-        camera.linear(layer.weight.detach().T.contiguous().numpy(), layer.bias.detach().numpy()); camera.relu()
+        camera.linear(layer.weight.detach().T.contiguous().numpy(), layer.bias.detach().numpy())
+        camera.relu()
     return camera.num_faces
 
 
@@ -43,28 +53,41 @@ def timed(fn, repeats: int):
     "Median seconds of `repeats` calls, and the last result."
     times = []
     for _ in range(repeats):
-        start = time.perf_counter(); result = fn(); times.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - start)
     return statistics.median(times), result
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--quick', action='store_true', help='small nets only (1x128, 2x64) and a 256^2 grid on 2x128 (under 2 minutes)')
-    parser.add_argument('--only', choices=['exact', 'grid', 'grokking'], help='one part only (grokking runs only when asked for)')
+    parser.add_argument(
+        '--quick', action='store_true', help='small nets only (1x128, 2x64) and a 256^2 grid on 2x128 (under 2 minutes)'
+    )
+    parser.add_argument(
+        '--only', choices=['exact', 'grid', 'grokking'], help='one part only (grokking runs only when asked for)'
+    )
     args = parser.parse_args()
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, cpu; regioncam {'present' if regioncam else 'missing'}")
+    print(
+        f"torch {torch.__version__}, {torch.get_num_threads()} threads, cpu; regioncam "
+        f"{'present' if regioncam else 'missing'}"
+    )
     figures = {}
-    if args.only in (None, 'exact'): figures |= exact(args.quick)
-    if args.only in (None, 'grid'): figures |= grid_picture(args.quick)
-    if args.only == 'grokking': figures |= grokking(args.quick)
+    if args.only in (None, 'exact'):
+        figures |= exact(args.quick)
+    if args.only in (None, 'grid'):
+        figures |= grid_picture(args.quick)
+    if args.only == 'grokking':
+        figures |= grokking(args.quick)
     print()
-    for key, value in figures.items(): print(f"{key} = {value:.2f}" if isinstance(value, float) else f"{key} = {value}")
+    for key, value in figures.items():
+        print(f"{key} = {value:.2f}" if isinstance(value, float) else f"{key} = {value}")
 
 
 def exact(quick: bool) -> dict:
     "Our exact partition against regioncam on MLPs with a 2D input."
     figures, equal = {}, True
-    for widths in ([(128,), (64, 64)] if quick else [(128,), (64, 64), (256, 256, 256)]):
+    for widths in [(128,), (64, 64)] if quick else [(128,), (64, 64), (256, 256, 256)]:
         torch.manual_seed(0)
         net = MLP([2, *widths, 3], init_scale=2.0)
         repeats = 1 if widths == (256, 256, 256) else 3
@@ -86,13 +109,21 @@ def grid_picture(quick: bool) -> dict:
     net, inputs = MLP([64, 128, 128, 10] if quick else [64, 256, 256, 256, 10]), torch.rand(3, 64)
     plane, resolution = plane_through(*inputs), 256 if quick else 512
     grid_seconds, grid = timed(lambda: region_grid(net, plane, resolution), 3)
-    points = plane.to_input(_grid(plane, resolution)).float()                         # the picture's own pixels
-    with torch.no_grad(): forward_seconds, _ = timed(lambda: [net(x) for x in points.split(GRID_CHUNK)], 3)   # in region_grid's chunks
+    points = plane.to_input(_grid(plane, resolution)).float()  # the picture's own pixels
+    with torch.no_grad():
+        forward_seconds, _ = timed(lambda: [net(x) for x in points.split(GRID_CHUNK)], 3)  # in region_grid's chunks
     exact_seconds, regions = timed(lambda: exact_regions(net, plane), 1)
-    print(f"MLP {'-'.join(map(str, net.widths))} through three inputs: {resolution}² grid {grid.count:,} regions in {grid_seconds:.2f} s "
-          f"(the bare forward pass over the same points: {forward_seconds:.2f} s, {torch.get_num_threads()} threads); "
-          f"exact {regions.count:,} regions in {exact_seconds:.2f} s")
-    return {'grid_vs_exact_speedup': exact_seconds / grid_seconds, 'grid_vs_forward_ratio': grid_seconds / forward_seconds, 'grid_seconds': grid_seconds}
+    print(
+        f"MLP {'-'.join(map(str, net.widths))} through three inputs: {resolution}² grid {grid.count:,} regions in "
+        f"{grid_seconds:.2f} s "
+        f"(the bare forward pass over the same points: {forward_seconds:.2f} s, {torch.get_num_threads()} threads); "
+        f"exact {regions.count:,} regions in {exact_seconds:.2f} s"
+    )
+    return {
+        'grid_vs_exact_speedup': exact_seconds / grid_seconds,
+        'grid_vs_forward_ratio': grid_seconds / forward_seconds,
+        'grid_seconds': grid_seconds,
+    }
 
 
 def grokking(quick: bool) -> dict:
@@ -103,19 +134,33 @@ def grokking(quick: bool) -> dict:
         data = setting.data(0)
         labels = data.y_train.argmax(1)
         plane = plane_through(*data.x_train[[int((labels == c).nonzero()[0]) for c in (0, 1, 2)]])
-        weight_decay, callbacks = method_recipe(method, setting)
         camera = RegionsCallback(plane, every=1000, resolution=128)
-        learner = Learner(setting.model(data), data, loss=setting.loss, lr=setting.lr, weight_decay=weight_decay, metrics_every=250, progress=False,
-                          callbacks=callbacks + [camera, MetricsCallback(1000, [local_complexity_metric], eval_size=128)])
+        complexity = MetricsCallback(1000, [local_complexity_metric], eval_size=128)
+        recipe = replace(setting, method=method, every=250, jacobian_every=None)
+        learner = recipe.learner(0, callbacks=[camera, complexity])
         start = time.perf_counter()
         learner.fit(steps)
         counts = learner.history.series('plane', 'regions_near_data')[1]
-        print(f"{method}: {steps:,} steps in {time.perf_counter() - start:.0f} s, test accuracy {learner.history.last('test', 'accuracy'):.3f}, "
-              f"regions near the three images {counts[0]:.0f} -> {counts[-1]:.0f}", flush=True)
-        saved[method] = {'steps': [s for s, _ in camera.snapshots], 'ids': torch.stack([g.ids for _, g in camera.snapshots]).to(torch.int32),
-                         'classes': torch.stack([g.classes for _, g in camera.snapshots]).to(torch.uint8), 'history': list(learner.history),
-                         'plane': {'origin': plane.origin, 'basis': plane.basis, 'points': plane.points, 'extent': list(plane.extent)}}
-    if not quick: torch.save(saved, Path(__file__).parent / 'results' / 'regions_digits.pt')
+        print(
+            f"{method}: {steps:,} steps in {time.perf_counter() - start:.0f} s, test accuracy "
+            f"{learner.history.last('test', 'accuracy'):.3f}, "
+            f"regions near the three images {counts[0]:.0f} -> {counts[-1]:.0f}",
+            flush=True,
+        )
+        saved[method] = {
+            'steps': [s for s, _ in camera.snapshots],
+            'ids': torch.stack([g.ids for _, g in camera.snapshots]).to(torch.int32),
+            'classes': torch.stack([g.classes for _, g in camera.snapshots]).to(torch.uint8),
+            'history': list(learner.history),
+            'plane': {
+                'origin': plane.origin,
+                'basis': plane.basis,
+                'points': plane.points,
+                'extent': list(plane.extent),
+            },
+        }
+    if not quick:
+        torch.save(saved, Path(__file__).parent / 'results' / 'regions_digits.pt')
     return {'grokking_regions_near_data_ratio': _near(saved['GrokAlign + weight decay']) / _near(saved['weight decay'])}
 
 

@@ -26,43 +26,55 @@ from .models import MLP
 @dataclass
 class DemoConfig:
     "Settings of the grokking demo (defaults: modular addition that groks on a 2-core CPU in under a minute)."
-    p: int = 59                   # modulus
-    operation: str = '+'          # '+', '-', '*' or '/'
-    train_fraction: float = 0.5   # share of the p² pairs used for training
-    hidden: int = 128             # hidden units of the one-hidden-layer MLP
-    lr: float = 3e-3              # AdamW learning rate
-    weight_decay: float = 1.0     # AdamW weight decay
-    steps: int = 20_000           # most full-batch steps; the run stops at 1.25× the grokking step
-    eval_every: int = 10          # steps between accuracy evaluations
-    seed: int = 0                 # seeds the split, the initialisation and everything else
-    device: str | None = None     # None: $GROK_EXPLORE_DEVICE, else cuda > mps > cpu
-    out: str = 'grok_explore_out' # folder for grokking.png
+
+    p: int = 59  # modulus
+    operation: str = '+'  # '+', '-', '*' or '/'
+    train_fraction: float = 0.5  # share of the p² pairs used for training
+    hidden: int = 128  # hidden units of the one-hidden-layer MLP
+    lr: float = 3e-3  # AdamW learning rate
+    weight_decay: float = 1.0  # AdamW weight decay
+    steps: int = 20_000  # most full-batch steps; the run stops at 1.25× the grokking step
+    eval_every: int = 10  # steps between accuracy evaluations
+    seed: int = 0  # seeds the split, the initialisation and everything else
+    device: str | None = None  # None: $GROK_EXPLORE_DEVICE, else cuda > mps > cpu
+    out: str = 'grok_explore_out'  # folder for grokking.png
 
     def __post_init__(self):
-        check_int('hidden', self.hidden, 1); check_int('eval_every', self.eval_every, 1)
+        check_int('hidden', self.hidden, 1)
+        check_int('eval_every', self.eval_every, 1)
+
 
 @dataclass
 class DemoResult:
     "What a demo run produced."
+
     history: History
-    fit_step: int | None      # first step with train accuracy >= 99%
-    grok_step: int | None     # first step with test accuracy >= 95%
-    seconds: float            # wall time of training
-    figure: Path              # the saved plot
+    fit_step: int | None  # first step with train accuracy >= 99%
+    grok_step: int | None  # first step with test accuracy >= 95%
+    seconds: float  # wall time of training
+    figure: Path  # the saved plot
 
 # %% ../nbs/90_cli.ipynb #d6bfae96
 class AnnounceEvents(Callback):
     "Print the fit and grok steps as they happen (above the progress bar)."
+
     order = 25
-    def __init__(self, log: Callable[[str], None] = tqdm.write): self.log, self.said = log, set()
-    def before_fit(self, learner): self.start = time.perf_counter()
+
+    def __init__(self, log: Callable[[str], None] = tqdm.write):
+        self.log, self.said = log, set()
+
+    def before_fit(self, learner):
+        self.start = time.perf_counter()
+
     def after_step(self, learner):
-        if not learner.recorded: return
+        if not learner.recorded:
+            return
         for event, step in zip(('fit', 'grok'), grokking_steps(learner.history)):
             if step is not None and event not in self.said:
                 self.said.add(event)
                 what = 'train accuracy >= 99%' if event == 'fit' else 'test accuracy >= 95%'
                 self.log(f"{event + ':':5} {what} at step {step:,} ({time.perf_counter() - self.start:.1f} s)")
+
 
 def save_grokking_plot(history: History, path: Path, title: str = '') -> Path:
     "Draw `plot_accuracy` into a PNG at `path` (no GUI backend needed)."
@@ -72,21 +84,40 @@ def save_grokking_plot(history: History, path: Path, title: str = '') -> Path:
     figure.savefig(path, dpi=120)
     return path
 
+
 def run_demo(config: DemoConfig | None = None, progress: bool = True, verbose: bool = True, **kwargs) -> DemoResult:
     "Train modular arithmetic until it groks (or `steps` run out), print the events, save `grokking.png`."
     config = dataclasses.replace(config or DemoConfig(), **kwargs)
     device = get_device(config.device)
     out = Path(config.out)
-    try: out.mkdir(parents=True, exist_ok=True)          # fail now, not after training
-    except OSError as error: raise ValueError(f"out must be a folder that can be created, got {config.out!r} ({error.strerror})") from None
+    try:
+        out.mkdir(parents=True, exist_ok=True)  # fail now, not after training
+    except OSError as error:
+        raise ValueError(f"out must be a folder that can be created, got {config.out!r} ({error.strerror})") from None
     seed_everything(config.seed)
-    data = modular_arithmetic(p=config.p, operation=config.operation, train_fraction=config.train_fraction,
-                              seed=config.seed, device=device)
+    data = modular_arithmetic(
+        p=config.p, operation=config.operation, train_fraction=config.train_fraction, seed=config.seed, device=device
+    )
     model = MLP([data.input_dim, config.hidden, data.n_classes])
-    if verbose: print(f"{data}\nMLP {data.input_dim}-{config.hidden}-{data.n_classes}, AdamW lr={config.lr} weight_decay={config.weight_decay}")
-    callbacks = [StopWhen(after_grokking(1.25), 'ran 1.25x the grokking step')] + ([AnnounceEvents()] if verbose else [])
-    learner = Learner(model, data, lr=config.lr, weight_decay=config.weight_decay, metrics_every=config.eval_every,
-                      metrics_per_decade=10, callbacks=callbacks, progress=progress, seed=config.seed)   # the plot's step axis is logarithmic
+    if verbose:
+        print(
+            f"{data}\nMLP {data.input_dim}-{config.hidden}-{data.n_classes}, AdamW lr={config.lr} "
+            f"weight_decay={config.weight_decay}"
+        )
+    callbacks = [StopWhen(after_grokking(1.25), 'ran 1.25x the grokking step')] + (
+        [AnnounceEvents()] if verbose else []
+    )
+    learner = Learner(
+        model,
+        data,
+        lr=config.lr,
+        weight_decay=config.weight_decay,
+        metrics_every=config.eval_every,
+        metrics_per_decade=10,
+        callbacks=callbacks,
+        progress=progress,
+        seed=config.seed,
+    )  # the plot's step axis is logarithmic
     start = time.perf_counter()
     history = learner.fit(config.steps)
     seconds = time.perf_counter() - start
@@ -94,23 +125,36 @@ def run_demo(config: DemoConfig | None = None, progress: bool = True, verbose: b
     title = f'a {data.config.operation} b mod {config.p}, {config.train_fraction:.0%} of pairs for training'
     figure = save_grokking_plot(history, out / 'grokking.png', title)
     if verbose:
-        if grok is None: print(f"no grokking: test accuracy stayed below 95% for {history[-1][0]:,} steps; try more --steps")
-        elif fit: print(f"grokked {grok / fit:.0f}x later than it fitted ({seconds:.1f} s in all)")
+        if grok is None:
+            print(f"no grokking: test accuracy stayed below 95% for {history[-1][0]:,} steps; try more --steps")
+        elif fit:
+            print(f"grokked {grok / fit:.0f}x later than it fitted ({seconds:.1f} s in all)")
         print(f"saved {figure}")
     return DemoResult(history, fit, grok, seconds, figure)
 
 # %% ../nbs/90_cli.ipynb #10f03094
 class _Parser(argparse.ArgumentParser):
     "An argument parser whose errors are one line (no usage block)."
-    def error(self, message): self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
 
 def _demo_parser(subparsers):
-    demo = subparsers.add_parser('demo', help='train modular arithmetic until it groks and plot it',
-                                 description=DemoConfig.__doc__)
+    demo = subparsers.add_parser(
+        'demo', help='train modular arithmetic until it groks and plot it', description=DemoConfig.__doc__
+    )
     for field in dataclasses.fields(DemoConfig):
         kind = field.type if field.type in (int, float) else str
-        demo.add_argument(f"--{field.name.replace('_', '-')}", type=kind, default=field.default, dest=field.name,
-                          metavar=field.name.upper(), help=f'(default: {field.default})')
+        demo.add_argument(
+            f"--{field.name.replace('_', '-')}",
+            type=kind,
+            default=field.default,
+            dest=field.name,
+            metavar=field.name.upper(),
+            help=f'(default: {field.default})',
+        )
+
 
 def main(argv: list[str] | None = None) -> int:
     "Entry point of the `grok-explore` command."
@@ -119,7 +163,8 @@ def main(argv: list[str] | None = None) -> int:
     _demo_parser(subparsers)
     args = vars(parser.parse_args(argv))
     command = args.pop('command')
-    try: result = run_demo(DemoConfig(**args))
+    try:
+        result = run_demo(DemoConfig(**args))
     except (ValueError, TypeError) as error:
         print(f"grok-explore {command}: error: {error}", file=sys.stderr)
         return 2

@@ -13,67 +13,108 @@ from dataclasses import dataclass
 import torch
 from tqdm.auto import tqdm
 
-from .core import as_dtype, check_int, check_number, generator, get_device
+from .core import as_dtype, check_int, check_number, get_device
 from .learner import log_spaced_steps
+from .models import committee_weights
 from .sufficient_stats import population_mse
 
 # %% ../nbs/07a_committee_dynamics.ipynb #1b14a6ae
 @dataclass
 class CommitteeSweep:
     "Losses over training for each α of a sweep, and the final statistics."
-    alphas: torch.Tensor        # (A,)
-    steps: list[int]            # recorded steps
-    train_loss: torch.Tensor    # (A, R) ½·mean squared error on the training set
-    test_loss: torch.Tensor     # (A, R) exact population loss (½ convention) from the sufficient statistics
-    w_bar: torch.Tensor         # (A, D) change of w̄ since θ₀, at the end
-    M: torch.Tensor             # (A, D, D) change of M since θ₀, at the end
+
+    alphas: torch.Tensor  # (A,)
+    steps: list[int]  # recorded steps
+    train_loss: torch.Tensor  # (A, R) ½·mean squared error on the training set
+    test_loss: torch.Tensor  # (A, R) exact population loss (½ convention) from the sufficient statistics
+    w_bar: torch.Tensor  # (A, D) change of w̄ since θ₀, at the end
+    M: torch.Tensor  # (A, D, D) change of M since θ₀, at the end
 
     def first_step_below(self, threshold: float, split: str = 'test') -> list[int | None]:
         "For each α, the first recorded step with `split` ('test' or 'train') loss below `threshold` (None if never)."
-        if split not in ('train', 'test'): raise ValueError(f"split must be 'train' or 'test', got {split!r}")
+        if split not in ('train', 'test'):
+            raise ValueError(f"split must be 'train' or 'test', got {split!r}")
         below = getattr(self, f'{split}_loss') < threshold
         return [self.steps[int(row.nonzero()[0])] if row.any() else None for row in below]
 
-def committee_sweep(data, alphas, width: int = 500, epsilon: float = 0.02, eta0: float = 500.0, steps: int = 100_000,
-                    record_every: int = 100, seed: int = 0,
-                    dtype=None,                 # None: float32, or float64 for a committee narrower than D (see below)
-                    device=None, progress: bool = True,
-                    per_decade: int | None = None) -> CommitteeSweep:  # also record this many log-spaced steps per decade (log axes)
+
+def committee_sweep(
+    data,
+    alphas,
+    width: int = 500,
+    epsilon: float = 0.02,
+    eta0: float = 500.0,
+    steps: int = 100_000,
+    record_every: int = 100,
+    seed: int = 0,
+    dtype=None,  # None: float32, or float64 for a committee narrower than D (see below)
+    device=None,
+    progress: bool = True,
+    per_decade: int | None = None,  # also record this many log-spaced steps per decade (log axes)
+) -> CommitteeSweep:
     "Full-batch GD on `Centered(Committee(D, width, epsilon), α)` with lr `eta0/α²`, for every α at once, in (w̄, M)."
-    if not hasattr(data, 'beta'): raise TypeError(f"data must be a polynomial teacher (with beta), e.g. polynomial_teacher(...), got {type(data).__name__}")
+    if not hasattr(data, 'beta'):
+        raise TypeError(
+            f"data must be a polynomial teacher (with beta), e.g. polynomial_teacher(...), got {type(data).__name__}"
+        )
     alphas = torch.as_tensor(alphas, dtype=torch.float64).reshape(-1)
-    if not (alphas > 0).all(): raise ValueError(f"alphas must all be positive, got {alphas.tolist()}")
-    check_int('width', width, 1); check_number('epsilon', epsilon); check_number('eta0', eta0, 0, low_open=True)
-    check_int('steps', steps, 1); check_int('record_every', record_every, 1)
-    if per_decade is not None: check_int('per_decade', per_decade, 1)
+    if not (alphas > 0).all():
+        raise ValueError(f"alphas must all be positive, got {alphas.tolist()}")
+    check_int('width', width, 1)
+    check_number('epsilon', epsilon)
+    check_number('eta0', eta0, 0, low_open=True)
+    check_int('steps', steps, 1)
+    check_int('record_every', record_every, 1)
+    if per_decade is not None:
+        check_int('per_decade', per_decade, 1)
     log_steps = set() if per_decade is None else set(log_spaced_steps(steps, per_decade))
     P, D = data.x_train.shape
     device, dtype = get_device(device), as_dtype(dtype or ('float64' if width < D else 'float32'))
     X, y, beta = (t.to(device, dtype) for t in (data.x_train, data.y_train, data.beta))
-    w0 = torch.randn(width, D, generator=generator(seed, 'init'), dtype=torch.float64).to(device, dtype)  # the committee's initialisation
+    w0 = committee_weights(width, D, seed).to(device, dtype)  # the committee's initialisation (as Committee's)
     w_bar0, M0 = w0.mean(0), w0.T @ w0 / width
     A_ = len(alphas)
     a = alphas.to(device, dtype)
-    w_bar, M = w_bar0.expand(A_, D).clone(), M0.expand(A_, D, D).clone()   # (A, D), (A, D, D): statistics of every run
-    c = (eta0 / a ** 2) * a / (width * P)                                   # (A,) step factor c = η α / (N P)
+    w_bar, M = w_bar0.expand(A_, D).clone(), M0.expand(A_, D, D).clone()  # (A, D), (A, D, D): statistics of every run
+    c = (eta0 / a**2) * a / (width * P)  # (A,) step factor c = η α / (N P)
     eye = torch.eye(D, dtype=dtype, device=device)
-    f0 = X @ w_bar0 + 0.5 * epsilon * ((X @ M0) * X).sum(1)                 # (P,) initial outputs, fixed
+    f0 = X @ w_bar0 + 0.5 * epsilon * ((X @ M0) * X).sum(1)  # (P,) initial outputs, fixed
     recorded, train, test = [], [], []
+
     def record(step, r):
-        recorded.append(step); train.append(0.5 * (r ** 2).mean(1))
+        recorded.append(step)
+        train.append(0.5 * (r**2).mean(1))
         test.append(0.5 * population_mse(w_bar - w_bar0, M - M0, a, epsilon, beta))
+
     for step in tqdm(range(steps + 1), disable=not progress, desc='α sweep', unit='step', mininterval=1):
-        f = w_bar @ X.T + 0.5 * epsilon * ((X @ M) * X).sum(-1)                    # (A, P): w̄·x + (ε/2) xᵀMx
-        r = a[:, None] * (f - f0) - y                                               # (A, P) residuals
-        if step % record_every == 0 or step == steps or step in log_steps: record(step, r)
-        if step == steps: break
-        g = r @ X                                                                   # (A, D)
-        S = (X.T * r[:, None, :]) @ X                                               # (A, D, D) = Σ_p r_p x_p x_pᵀ
-        A = eye - (c * epsilon)[:, None, None] * S                                  # (A, D, D), symmetric
-        Aw = (A @ w_bar.unsqueeze(-1)).squeeze(-1)                                  # (A, D)
+        f = w_bar @ X.T + 0.5 * epsilon * ((X @ M) * X).sum(-1)  # (A, P): w̄·x + (ε/2) xᵀMx
+        r = a[:, None] * (f - f0) - y  # (A, P) residuals
+        if step % record_every == 0 or step == steps or step in log_steps:
+            record(step, r)
+        if step == steps:
+            break
+        g = r @ X  # (A, D)
+        S = (X.T * r[:, None, :]) @ X  # (A, D, D) = Σ_p r_p x_p x_pᵀ
+        A = eye - (c * epsilon)[:, None, None] * S  # (A, D, D), symmetric
+        Aw = (A @ w_bar.unsqueeze(-1)).squeeze(-1)  # (A, D)
         cg = c[:, None] * g
-        M = A @ M @ A - (Aw[:, :, None] * cg[:, None, :] + cg[:, :, None] * Aw[:, None, :]) + cg[:, :, None] * cg[:, None, :]
+        M = (
+            A @ M @ A
+            - (Aw[:, :, None] * cg[:, None, :] + cg[:, :, None] * Aw[:, None, :])
+            + cg[:, :, None] * cg[:, None, :]
+        )
         w_bar = Aw - cg
     diverged = [a for a, loss in zip(alphas.tolist(), train[-1].tolist()) if not math.isfinite(loss)]
-    if diverged: warnings.warn(f"committee_sweep: non-finite loss for α = {diverged} ({dtype}); a committee narrower than D needs float64", stacklevel=2)
-    return CommitteeSweep(alphas, recorded, torch.stack(train, 1).cpu(), torch.stack(test, 1).cpu(), (w_bar - w_bar0).cpu(), (M - M0).cpu())
+    if diverged:
+        warnings.warn(
+            f"committee_sweep: non-finite loss for α = {diverged} ({dtype}); a committee narrower than D needs float64",
+            stacklevel=2,
+        )
+    return CommitteeSweep(
+        alphas,
+        recorded,
+        torch.stack(train, 1).cpu(),
+        torch.stack(test, 1).cpu(),
+        (w_bar - w_bar0).cpu(),
+        (M - M0).cpu(),
+    )

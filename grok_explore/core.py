@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['DEVICE_ENV', 'DEVICE_KINDS', 'STREAMS', 'DTYPES', 'check_int', 'check_number', 'check_choice', 'device_available',
-           'get_device', 'stream_seed', 'generator', 'seed_everything', 'as_dtype', 'default_dtype', 'markdown_table']
+           'get_device', 'stream_seed', 'generator', 'seed_everything', 'as_dtype', 'default_dtype']
 
 # %% ../nbs/00_core.ipynb #97a638e0
 import hashlib
@@ -13,58 +13,88 @@ import random
 from contextlib import contextmanager
 
 import numpy as np
-import pandas as pd
 import torch
 
 # %% ../nbs/00_core.ipynb #eb75b8bd
+def _allowed(kind: str, low=None, high=None, low_open: bool = False, high_open: bool = False) -> str:
+    "What a check accepts, for its error message: 'an integer in [1, 5]', 'a number > 0', 'a number'…"
+    article = 'an' if kind == 'integer' else 'a'
+    show = (lambda v: f'{v:g}') if kind == 'number' else str
+    if low is not None and high is not None:
+        return f"{article} {kind} in {'(' if low_open else '['}{show(low)}, {show(high)}{')' if high_open else ']'}"
+    if low is not None:
+        return f"{article} {kind} {'>' if low_open else '>='} {show(low)}"
+    if high is not None:
+        return f"{article} {kind} {'<' if high_open else '<='} {show(high)}"
+    return f"{article} {kind}"
+
+
 def check_int(name: str, value, minimum: int | None = None, maximum: int | None = None) -> int:
     "Return `value` if it is an int in [minimum, maximum], else raise a ValueError that names `name`."
     ok = isinstance(value, (int, np.integer)) and not isinstance(value, bool)
-    if ok and (minimum is None or value >= minimum) and (maximum is None or value <= maximum): return int(value)
-    if minimum is not None and maximum is not None: allowed = f"an integer in [{minimum}, {maximum}]"
-    elif minimum is not None: allowed = f"an integer >= {minimum}"
-    elif maximum is not None: allowed = f"an integer <= {maximum}"
-    else: allowed = "an integer"
-    raise ValueError(f"{name} must be {allowed}, got {value!r}")
+    if ok and (minimum is None or value >= minimum) and (maximum is None or value <= maximum):
+        return int(value)
+    raise ValueError(f"{name} must be {_allowed('integer', minimum, maximum)}, got {value!r}")
 
-def check_number(name: str, value, low: float | None = None, high: float | None = None,
-                 low_open: bool = False, high_open: bool = False) -> float:
-    "Return `value` as a float if it is a real number within the bounds (open or closed), else raise a ValueError naming `name`."
-    ok = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool) and value == value  # not NaN
-    if ok and low is not None: ok = value > low if low_open else value >= low
-    if ok and high is not None: ok = value < high if high_open else value <= high
-    if ok: return float(value)
-    if low is not None and high is not None: allowed = f"a number in {'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
-    elif low is not None: allowed = f"a number {'>' if low_open else '>='} {low:g}"
-    elif high is not None: allowed = f"a number {'<' if high_open else '<='} {high:g}"
-    else: allowed = "a number"
-    raise ValueError(f"{name} must be {allowed}, got {value!r}")
+
+def check_number(
+    name: str,
+    value,
+    low: float | None = None,
+    high: float | None = None,
+    low_open: bool = False,
+    high_open: bool = False,
+) -> float:
+    """Return `value` as a float if it is a real number within the bounds (open or closed), else raise a ValueError
+    naming `name`."""
+    ok = (
+        isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool) and value == value
+    )  # not NaN
+    if ok and low is not None:
+        ok = value > low if low_open else value >= low
+    if ok and high is not None:
+        ok = value < high if high_open else value <= high
+    if ok:
+        return float(value)
+    raise ValueError(f"{name} must be {_allowed('number', low, high, low_open, high_open)}, got {value!r}")
+
 
 def check_choice(name: str, value, allowed):
     "Return `value` if it is one of `allowed`, else raise a ValueError that names `name` and lists the allowed values."
-    if value not in allowed: raise ValueError(f"{name} must be one of {', '.join(map(str, allowed))}, got {value!r}")
+    if value not in allowed:
+        raise ValueError(f"{name} must be one of {', '.join(map(str, allowed))}, got {value!r}")
     return value
 
 # %% ../nbs/00_core.ipynb #af18ec93
 DEVICE_ENV = 'GROK_EXPLORE_DEVICE'  # environment variable that overrides the automatic device choice
 DEVICE_KINDS = ('cuda', 'mps', 'cpu')  # in order of preference
 
+
 def device_available(kind: str) -> bool:
     "Whether a device of type `kind` ('cuda', 'mps' or 'cpu') can be used on this machine."
-    if kind == 'cuda': return torch.cuda.is_available()
-    if kind == 'mps': return getattr(torch.backends, 'mps', None) is not None and torch.backends.mps.is_available()
+    if kind == 'cuda':
+        return torch.cuda.is_available()
+    if kind == 'mps':
+        return getattr(torch.backends, 'mps', None) is not None and torch.backends.mps.is_available()
     return kind == 'cpu'
+
 
 def get_device(device: str | torch.device | None = None) -> torch.device:
     "The device to run on: `device` if given, else $GROK_EXPLORE_DEVICE, else the best available (cuda > mps > cpu)."
     source = 'argument device'
-    if device is None: device, source = os.environ.get(DEVICE_ENV) or None, f'${DEVICE_ENV}'
-    if device is None or device == 'auto': return torch.device(next(k for k in DEVICE_KINDS if device_available(k)))
+    if device is None:
+        device, source = os.environ.get(DEVICE_ENV) or None, f'${DEVICE_ENV}'
+    if device is None or device == 'auto':
+        return torch.device(next(k for k in DEVICE_KINDS if device_available(k)))
     allowed = "'auto', 'cuda', 'cuda:N', 'mps', 'cpu' or a torch.device"
-    if not isinstance(device, (str, torch.device)): raise TypeError(f"{source} must be {allowed}, got {type(device).__name__}")
-    try: dev = torch.device(device)
-    except (RuntimeError, ValueError): raise ValueError(f"{source} must be {allowed}, got {device!r}") from None
-    if dev.type not in DEVICE_KINDS: raise ValueError(f"{source} must be {allowed}, got {device!r}")
+    if not isinstance(device, (str, torch.device)):
+        raise TypeError(f"{source} must be {allowed}, got {type(device).__name__}")
+    try:
+        dev = torch.device(device)
+    except (RuntimeError, ValueError):
+        raise ValueError(f"{source} must be {allowed}, got {device!r}") from None
+    if dev.type not in DEVICE_KINDS:
+        raise ValueError(f"{source} must be {allowed}, got {device!r}")
     if not device_available(dev.type):
         have = [k for k in DEVICE_KINDS if device_available(k)]
         raise ValueError(f"{source} asks for {device!r}, which is not available here (available: {', '.join(have)})")
@@ -73,19 +103,23 @@ def get_device(device: str | torch.device | None = None) -> torch.device:
 # %% ../nbs/00_core.ipynb #4f3dc7fa
 STREAMS = ('teacher', 'data', 'split', 'subset', 'init', 'batches', 'directions', 'python', 'numpy')  # what draws
 
+
 def stream_seed(seed: int, purpose: str) -> int:
     "The seed of `purpose`'s own random stream under `seed`: a hash of both, so no two purposes share draws."
     seed = check_int('seed', seed, 0, 2**32 - 1)
     check_choice('purpose', purpose, STREAMS)
     digest = hashlib.blake2b(f'grok_explore/{purpose}/{seed}'.encode(), digest_size=8).digest()
-    return int.from_bytes(digest, 'little') >> 1          # a non-negative 63-bit integer
+    return int.from_bytes(digest, 'little') >> 1  # a non-negative 63-bit integer
+
 
 def generator(seed: int, purpose: str) -> torch.Generator:
     "A fresh CPU `torch.Generator` on `purpose`'s stream under `seed` (see `STREAMS`)."
     return torch.Generator().manual_seed(stream_seed(seed, purpose))
 
+
 def seed_everything(seed: int, deterministic: bool = False) -> torch.Generator:
-    "Seed Python, NumPy and torch's global generators (CPU and every GPU) on their own streams; torch's global one is the 'init' stream, which models draw their initial weights from. Returns `generator(seed, 'init')`."
+    """Seed Python, NumPy and torch's global generators (CPU and every GPU) on their own streams; torch's global one is
+    the 'init' stream, which models draw their initial weights from. Returns `generator(seed, 'init')`."""
     seed = check_int('seed', seed, 0, 2**32 - 1)
     random.seed(stream_seed(seed, 'python'))
     np.random.seed(stream_seed(seed, 'numpy') % 2**32)
@@ -99,27 +133,27 @@ def seed_everything(seed: int, deterministic: bool = False) -> torch.Generator:
 # %% ../nbs/00_core.ipynb #03eb8fd1
 DTYPES = {'float32': torch.float32, 'float64': torch.float64, 'float16': torch.float16, 'bfloat16': torch.bfloat16}
 
+
 def as_dtype(dtype: str | torch.dtype | None = None) -> torch.dtype:
     "A floating torch dtype from a name ('float32', 'float64', …) or a torch dtype; None means torch's default."
-    if dtype is None: return torch.get_default_dtype()
-    if isinstance(dtype, torch.dtype) and dtype in DTYPES.values(): return dtype
-    if isinstance(dtype, str) and dtype.removeprefix('torch.') in DTYPES: return DTYPES[dtype.removeprefix('torch.')]
+    if dtype is None:
+        return torch.get_default_dtype()
+    if isinstance(dtype, torch.dtype) and dtype in DTYPES.values():
+        return dtype
+    if isinstance(dtype, str) and dtype.removeprefix('torch.') in DTYPES:
+        return DTYPES[dtype.removeprefix('torch.')]
     raise ValueError(f"dtype must be one of {', '.join(DTYPES)} (or the torch dtype), got {dtype!r}")
+
 
 @contextmanager
 def default_dtype(dtype: str | torch.dtype):
     "Temporarily set torch's default floating dtype (float32 or float64)."
     new = as_dtype(dtype)
-    if new not in (torch.float32, torch.float64): raise ValueError(f"default dtype must be float32 or float64, got {dtype!r}")
+    if new not in (torch.float32, torch.float64):
+        raise ValueError(f"default dtype must be float32 or float64, got {dtype!r}")
     old = torch.get_default_dtype()
     torch.set_default_dtype(new)
-    try: yield new
-    finally: torch.set_default_dtype(old)
-
-# %% ../nbs/00_core.ipynb #1bfae4b2
-def markdown_table(frame: pd.DataFrame, floatfmt: str = '.4g') -> str:
-    "A DataFrame (a named index becomes the first column) as a GitHub markdown table; floats with `floatfmt`, missing values blank."
-    table = frame.reset_index() if any(frame.index.names) else frame
-    def show(v): return '' if pd.isna(v) else format(v, floatfmt) if isinstance(v, float) else str(v)
-    lines = ['| ' + ' | '.join(map(str, table.columns)) + ' |', '|' + '---|' * len(table.columns)]
-    return '\n'.join(lines + ['| ' + ' | '.join(show(v) for v in row) + ' |' for row in table.itertuples(index=False)])
+    try:
+        yield new
+    finally:
+        torch.set_default_dtype(old)

@@ -17,24 +17,35 @@ from .core import as_dtype, check_choice, check_int, check_number, generator, ge
 
 # %% ../nbs/01_data.ipynb #d728c973
 OPERATIONS = {'+': 'add', '-': 'sub', '*': 'mul', '/': 'div'}  # symbol -> name; '/' needs a prime modulus
-_OPERATION_ALIASES = {**{s: s for s in OPERATIONS}, **{n: s for s, n in OPERATIONS.items()}, '×': '*', '÷': '/', '−': '-'}
+_OPERATION_ALIASES = {
+    **{s: s for s in OPERATIONS},
+    **{n: s for s, n in OPERATIONS.items()},
+    '×': '*',
+    '÷': '/',
+    '−': '-',
+}
+
 
 def is_prime(n: int) -> bool:
     "Whether the integer `n` is prime (trial division; fine for moduli up to millions)."
-    if n < 2: return False
+    if n < 2:
+        return False
     return all(n % k for k in range(2, int(n**0.5) + 1))
+
 
 @dataclass
 class ModularConfig:
     "The task `c = a ∘ b mod p` and its train/test split; checked on creation."
-    p: int = 59                  # modulus; must be prime for division
-    operation: str = '+'         # '+', '-', '*' or '/' (also 'add', 'sub', 'mul', 'div')
+
+    p: int = 59  # modulus; must be prime for division
+    operation: str = '+'  # '+', '-', '*' or '/' (also 'add', 'sub', 'mul', 'div')
     train_fraction: float = 0.5  # share of all (a, b) pairs used for training, in (0, 1)
-    seed: int = 0                # fixes the train/test split
+    seed: int = 0  # fixes the train/test split
 
     def __post_init__(self):
         allowed = ', '.join(f"'{s}'" for s in OPERATIONS) + ' (or ' + ', '.join(OPERATIONS.values()) + ')'
-        if self.operation not in _OPERATION_ALIASES: raise ValueError(f"operation must be one of {allowed}, got {self.operation!r}")
+        if self.operation not in _OPERATION_ALIASES:
+            raise ValueError(f"operation must be one of {allowed}, got {self.operation!r}")
         self.operation = _OPERATION_ALIASES[self.operation]
         check_int('p', self.p, 2)
         if self.operation == '/' and not is_prime(self.p):
@@ -43,7 +54,10 @@ class ModularConfig:
         check_int('seed', self.seed, 0)
         n_train = round(self.train_fraction * self.n_pairs)
         if not 0 < n_train < self.n_pairs:
-            raise ValueError(f"train_fraction={self.train_fraction} leaves an empty train or test set for p={self.p} ({self.n_pairs} pairs)")
+            raise ValueError(
+                f"train_fraction={self.train_fraction} leaves an empty train or test set for p={self.p} "
+                f"({self.n_pairs} pairs)"
+            )
 
     @property
     def n_pairs(self) -> int:
@@ -52,14 +66,19 @@ class ModularConfig:
 
 # %% ../nbs/01_data.ipynb #resord02
 def generator_of(p: int) -> int:
-    "The smallest generator `g` of the multiplicative group mod the prime `p`: its powers `g⁰ … g^(p−2)` are every nonzero residue."
-    if not is_prime(check_int('p', p, 2)): raise ValueError(f"p must be prime to have a generator, got {p}")
+    """The smallest generator `g` of the multiplicative group mod the prime `p`: its powers `g⁰ … g^(p−2)` are every
+    nonzero residue."""
+    if not is_prime(check_int('p', p, 2)):
+        raise ValueError(f"p must be prime to have a generator, got {p}")
     return next(g for g in range(1, p) if len({pow(g, k, p) for k in range(p - 1)}) == p - 1)
 
+
 def residue_order(p: int, operation: str = '+') -> torch.Tensor:  # -> (p,) for + and −, (p − 1,) for * and /
-    "Residues in the order whose Fourier basis suits `operation`: `0 … p−1` for + and −, the powers of `generator_of(p)` for * and /."
+    """Residues in the order whose Fourier basis suits `operation`: `0 … p−1` for + and −, the powers of
+    `generator_of(p)` for * and /."""
     operation = ModularConfig(p=p, operation=operation).operation
-    if operation in '+-': return torch.arange(p)
+    if operation in '+-':
+        return torch.arange(p)
     g = generator_of(p)
     return torch.tensor([pow(g, k, p) for k in range(p - 1)])
 
@@ -68,9 +87,12 @@ def modular_table(p: int, operation: str = '+') -> tuple[torch.Tensor, torch.Ten
     "All valid pairs `(a, b)` and `c = a ∘ b mod p`, as three int64 tensors of length `n_pairs`."
     config = ModularConfig(p=p, operation=operation)
     a, b = torch.cartesian_prod(torch.arange(p), torch.arange(1 if config.operation == '/' else 0, p)).unbind(1)
-    if config.operation == '+': c = (a + b) % p
-    elif config.operation == '-': c = (a - b) % p
-    elif config.operation == '*': c = (a * b) % p
+    if config.operation == '+':
+        c = (a + b) % p
+    elif config.operation == '-':
+        c = (a - b) % p
+    elif config.operation == '*':
+        c = (a * b) % p
     else:
         inverse = torch.tensor([0] + [pow(k, p - 2, p) for k in range(1, p)])  # b^-1 mod p (Fermat)
         c = (a * inverse[b]) % p
@@ -83,6 +105,7 @@ def split_indices(n: int, train_fraction: float, seed: int = 0) -> tuple[torch.T
     n_train = round(train_fraction * n)
     return order[:n_train], order[n_train:]
 
+
 def one_hot_pairs(a: torch.Tensor, b: torch.Tensor, p: int, dtype=None) -> torch.Tensor:  # (N,), (N,) -> (N, 2p)
     "Concatenated one-hot encodings `[e_a, e_b]` of two operand vectors."
     return torch.cat([F.one_hot(a, p), F.one_hot(b, p)], dim=1).to(as_dtype(dtype))
@@ -91,39 +114,57 @@ def one_hot_pairs(a: torch.Tensor, b: torch.Tensor, p: int, dtype=None) -> torch
 @dataclass
 class TensorData:
     "A train/test split held as tensors, with what a model needs to know about it."
-    x_train: torch.Tensor             # (n_train, ...) inputs: floats, or int64 tokens
-    y_train: torch.Tensor             # (n_train,) int64 classes, or (n_train,) / (n_train, k) regression targets
+
+    x_train: torch.Tensor  # (n_train, ...) inputs: floats, or int64 tokens
+    y_train: torch.Tensor  # (n_train,) int64 classes, or (n_train,) / (n_train, k) regression targets
     x_test: torch.Tensor
     y_test: torch.Tensor
-    name: str = ''                    # what the data is, for printing
-    n_classes: int | None = None      # number of classes; None for regression
-    vocab_size: int | None = None     # token vocabulary for sequence inputs; None for vectors
+    name: str = ''  # what the data is, for printing
+    n_classes: int | None = None  # number of classes; None for regression
+    vocab_size: int | None = None  # token vocabulary for sequence inputs; None for vectors
 
     @property
-    def task(self) -> str: return 'regression' if self.n_classes is None else 'classification'
+    def task(self) -> str:
+        return 'regression' if self.n_classes is None else 'classification'
+
     @property
-    def input_dim(self) -> int: return self.x_train.shape[-1]  # features, or sequence length for tokens
+    def input_dim(self) -> int:
+        return self.x_train.shape[-1]  # features, or sequence length for tokens
+
     @property
     def output_dim(self) -> int:
         "Outputs a model needs: classes, or regression targets per sample."
-        if self.n_classes is not None: return self.n_classes
+        if self.n_classes is not None:
+            return self.n_classes
         return 1 if self.y_train.ndim == 1 else self.y_train.shape[-1]
+
     @property
-    def n_train(self) -> int: return len(self.y_train)
+    def n_train(self) -> int:
+        return len(self.y_train)
+
     @property
-    def n_test(self) -> int: return len(self.y_test)
+    def n_test(self) -> int:
+        return len(self.y_test)
 
     def __repr__(self):
-        x = f"{self.input_dim} tokens from {self.vocab_size}" if self.vocab_size else f"x {tuple(self.x_train.shape[1:])}"
+        x = (
+            f"{self.input_dim} tokens from {self.vocab_size}"
+            if self.vocab_size
+            else f"x {tuple(self.x_train.shape[1:])}"
+        )
         y = f"{self.n_classes} classes" if self.n_classes else f"{self.output_dim} regression target(s)"
-        return (f"{type(self).__name__}({self.name}: {self.n_train} train / {self.n_test} test, {x}, {y}, "
-                f"{self.x_train.dtype}, {self.x_train.device})")
+        return (
+            f"{type(self).__name__}({self.name}: {self.n_train} train / {self.n_test} test, {x}, {y}, "
+            f"{self.x_train.dtype}, {self.x_train.device})"
+        )
 
     def to(self, device=None, dtype=None):
         "A copy on `device` (see `get_device`), with floating tensors in `dtype` (None: keep their dtype)."
         device, dtype = get_device(device), None if dtype is None else as_dtype(dtype)
         cast = lambda t: t.to(device, dtype) if dtype is not None and t.is_floating_point() else t.to(device)
-        return dataclasses.replace(self, **{k: cast(getattr(self, k)) for k in ('x_train', 'y_train', 'x_test', 'y_test')})
+        return dataclasses.replace(
+            self, **{k: cast(getattr(self, k)) for k in ('x_train', 'y_train', 'x_test', 'y_test')}
+        )
 
     def subset(self, n_train: int, seed: int = 0):
         "The same data set with a seeded random `n_train` of the training examples (the test set is kept)."
@@ -135,26 +176,44 @@ class TensorData:
 @dataclass(repr=False)
 class ModularData(TensorData):
     "Modular arithmetic `a ∘ b mod p`: one-hot pairs (2p features) or token sequences `[a, op, b, =]`."
+
     config: ModularConfig | None = None
+
 
 def modular_tokens(a: torch.Tensor, b: torch.Tensor, p: int, operation: str) -> torch.Tensor:  # (N,), (N,) -> (N, 4)
     "Token sequences `[a, op, b, =]`; ids: numbers 0…p−1, operations p…p+3, '=' is p+4."
     op = p + list(OPERATIONS).index(_OPERATION_ALIASES[operation])
     return torch.stack([a, torch.full_like(a, op), b, torch.full_like(a, p + len(OPERATIONS))], dim=1)
 
+
 ENCODINGS = ('one_hot', 'tokens')
 
-def modular_arithmetic(config: ModularConfig | None = None, encoding: str = 'one_hot', device=None, dtype=None, **kwargs) -> ModularData:
+
+def modular_arithmetic(
+    config: ModularConfig | None = None, encoding: str = 'one_hot', device=None, dtype=None, **kwargs
+) -> ModularData:
     "The modular-arithmetic data set for `config` (fields may also be given as keywords), on `device` in `dtype`."
     if config is not None and not isinstance(config, ModularConfig):
-        raise TypeError(f"config must be a ModularConfig (or give its fields as keywords, e.g. p=31), got {type(config).__name__}")
+        raise TypeError(
+            f"config must be a ModularConfig (or give its fields as keywords, e.g. p=31), got {type(config).__name__}"
+        )
     config = dataclasses.replace(config or ModularConfig(), **kwargs)
     check_choice('encoding', encoding, ENCODINGS)
     device = get_device(device)
     a, b, c = modular_table(config.p, config.operation)
     train, test = split_indices(len(c), config.train_fraction, config.seed)
-    if encoding == 'one_hot': x, vocab = one_hot_pairs(a, b, config.p, dtype), None
-    else: x, vocab = modular_tokens(a, b, config.p, config.operation), config.p + len(OPERATIONS) + 1
+    if encoding == 'one_hot':
+        x, vocab = one_hot_pairs(a, b, config.p, dtype), None
+    else:
+        x, vocab = modular_tokens(a, b, config.p, config.operation), config.p + len(OPERATIONS) + 1
     x, c = x.to(device), c.to(device)
-    return ModularData(x[train], c[train], x[test], c[test], name=f'a {config.operation} b mod {config.p}',
-                       n_classes=config.p, vocab_size=vocab, config=config)
+    return ModularData(
+        x[train],
+        c[train],
+        x[test],
+        c[test],
+        name=f'a {config.operation} b mod {config.p}',
+        n_classes=config.p,
+        vocab_size=vocab,
+        config=config,
+    )

@@ -1,4 +1,5 @@
 "The `grok-explore` command: bad input gives one clear line, a real run prints both events and writes the plot."
+
 import subprocess
 import sys
 from pathlib import Path
@@ -13,29 +14,33 @@ def run(args, **kwargs):
     return subprocess.run(args, capture_output=True, text=True, timeout=300, **kwargs)
 
 
-@pytest.mark.parametrize('args, needle', [
-    (['--p', '1'], 'p must be an integer >= 2'),
-    (['--train-fraction', '-0.5'], 'train_fraction must be a number in (0, 1)'),
-    (['--operation', 'pow'], "operation must be one of '+', '-', '*', '/'"),
-    (['--p', '58', '--operation', '/'], 'p must be prime for division'),
-    (['--hidden', '0'], 'hidden must be an integer >= 1'),
-    (['--steps', '-5'], 'steps must be an integer >= 1'),
-    (['--device', 'tpu'], 'device must be'),
-    (['--out', '/dev/null/plots'], 'out must be a folder'),
-    (['--p', 'abc'], "invalid int value: 'abc'"),
-])
+@pytest.mark.parametrize(
+    'args, needle',
+    [
+        (['--p', '1'], 'p must be an integer >= 2'),
+        (['--train-fraction', '-0.5'], 'train_fraction must be a number in (0, 1)'),
+        (['--operation', 'pow'], "operation must be one of '+', '-', '*', '/'"),
+        (['--p', '58', '--operation', '/'], 'p must be prime for division'),
+        (['--hidden', '0'], 'hidden must be an integer >= 1'),
+        (['--steps', '-5'], 'steps must be an integer >= 1'),
+        (['--device', 'tpu'], 'device must be'),
+        (['--out', '/dev/null/plots'], 'out must be a folder'),
+        (['--p', 'abc'], "invalid int value: 'abc'"),
+    ],
+)
 def test_bad_input_is_one_clear_line(args, needle):
     result = run(COMMAND + ['demo'] + args)
     assert result.returncode == 2
     assert needle in result.stderr
-    assert result.stderr.count('\n') == 1, result.stderr      # one line, no traceback
+    assert result.stderr.count('\n') == 1, result.stderr  # one line, no traceback
     assert 'Traceback' not in result.stderr
 
 
 def test_help_lists_the_settings():
     result = run(MODULE + ['demo', '--help'])
     assert result.returncode == 0
-    for flag in ['--p', '--train-fraction', '--weight-decay', '--out', '--device']: assert flag in result.stdout
+    for flag in ['--p', '--train-fraction', '--weight-decay', '--out', '--device']:
+        assert flag in result.stdout
 
 
 @pytest.mark.slow

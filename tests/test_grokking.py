@@ -1,4 +1,5 @@
 "Grokking really happens on the CPU: train accuracy reaches 99% first, test accuracy 95% at least twice as late."
+
 import pytest
 
 from grok_explore.cli import run_demo
@@ -12,7 +13,7 @@ def test_modular_addition_groks(tmp_path):
     assert grok is not None, f'no grokking within {result.history[-1][0]} steps'
     assert grok >= 2 * fit, f'test accuracy followed too soon: fit at {fit}, grok at {grok}'
     steps, train_accuracy = result.history.series('train', 'accuracy')
-    assert train_accuracy[steps.index(grok)] >= 0.99              # still fitted when it groks
+    assert train_accuracy[steps.index(grok)] >= 0.99  # still fitted when it groks
     _, test_accuracy = result.history.series('test', 'accuracy')
-    assert test_accuracy[steps.index(fit)] < 0.5                  # memorised, not generalised, at the fit step
+    assert test_accuracy[steps.index(fit)] < 0.5  # memorised, not generalised, at the fit step
     print(f'fit at step {fit}, grok at step {grok} ({grok / fit:.0f}x later), {result.seconds:.1f} s')

@@ -1,13 +1,20 @@
 "Exact linear regions against regioncam, an independent implementation (Rust); skipped when it is not installed."
+
 import pytest
 import torch
 
 from grok_explore.models import MLP
-from grok_explore.regions import Plane, exact_regions, region_grid
+from grok_explore.polygons import exact_regions
+from grok_explore.regions import Plane, region_grid
 
 regioncam = pytest.importorskip('regioncam', reason='regioncam (a development dependency) is not installed')
 
-SQUARE = Plane(torch.zeros(2, dtype=torch.float64), torch.eye(2, dtype=torch.float64), torch.zeros(1, 2, dtype=torch.float64), (-1.0, 1.0, -1.0, 1.0))
+SQUARE = Plane(
+    torch.zeros(2, dtype=torch.float64),
+    torch.eye(2, dtype=torch.float64),
+    torch.zeros(1, 2, dtype=torch.float64),
+    (-1.0, 1.0, -1.0, 1.0),
+)
 
 
 def regioncam_count(net: MLP) -> int:
@@ -25,7 +32,7 @@ def regioncam_count(net: MLP) -> int:
 @pytest.mark.parametrize('seed', [0, 1])
 def test_exact_count_equals_regioncam(widths, bias, seed):
     torch.manual_seed(seed)
-    net = MLP([2, *widths, 3], bias=bias, init_scale=2.0)          # scaled up: more regions inside the square
+    net = MLP([2, *widths, 3], bias=bias, init_scale=2.0)  # scaled up: more regions inside the square
     regions = exact_regions(net, SQUARE)
     assert regions.count == regioncam_count(net)
     assert region_grid(net, SQUARE, 256).count <= regions.count

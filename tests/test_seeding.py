@@ -1,4 +1,5 @@
 "One seed, independent streams: no two random objects of a run share draws (core.generator(seed, purpose))."
+
 import math
 
 import torch
@@ -6,7 +7,7 @@ import torch
 from grok_explore.compare import modular_mlp
 from grok_explore.core import seed_everything
 from grok_explore.data import split_indices
-from grok_explore.lazy_rich import FAST, NARROW, committee
+from grok_explore.lazy_rich import FAST, NARROW
 from grok_explore.learner import Learner
 from grok_explore.synthetic import polynomial_teacher, student_teacher
 
@@ -14,7 +15,7 @@ from grok_explore.synthetic import polynomial_teacher, student_teacher
 def unit_cosines(setting, seed):  # -> (N,) |cos(w_i, β)| of every committee unit at initialisation
     setting = type(setting)(**{**vars(setting), 'seed': seed, 'n_test': 10})
     beta = setting.data(dtype='float64').beta
-    w = committee(setting).model.weight.detach().double()
+    w = setting.model().weight.detach().double()
     return (w @ beta / (w.norm(dim=1) * beta.norm())).abs()
 
 
@@ -22,8 +23,8 @@ def test_committee_units_are_at_chance_with_the_teacher():
     # |cos| of an independent direction with β in D dimensions: mean sqrt(2/(πD)), about 0.13 for D = 40
     chance = math.sqrt(2 / (math.pi * FAST.d))
     for setting in (FAST, NARROW):
-        cosines = torch.stack([unit_cosines(setting, seed) for seed in range(10)])   # (10 seeds, N units)
-        first = cosines[:, 0].mean().item()            # the unit that shared the teacher's draws before (0.6-0.9)
+        cosines = torch.stack([unit_cosines(setting, seed) for seed in range(10)])  # (10 seeds, N units)
+        first = cosines[:, 0].mean().item()  # the unit that shared the teacher's draws before (0.6-0.9)
         assert first < 2 * chance, (setting.width, first)
         assert abs(cosines.mean().item() - chance) < 0.6 * chance, (setting.width, cosines.mean().item())
 
@@ -44,7 +45,7 @@ def test_split_batches_and_init_differ():
     seed_everything(seed)
     learner = Learner(modular_mlp(p=11).model(data), data, batch_size=32, seed=seed, metrics_every=None, progress=False)
     order = torch.randperm(100, generator=learner.generator)
-    assert not torch.equal(order[:50].sort().values, train.sort().values)   # the batch order is not the split
+    assert not torch.equal(order[:50].sort().values, train.sort().values)  # the batch order is not the split
     seed_everything(seed)
     init_draw = torch.randperm(100)
     assert not torch.equal(init_draw, order) and not torch.equal(init_draw[:50].sort().values, train.sort().values)

@@ -1,4 +1,7 @@
-"The digits dashboard's defaults show the phenomenon within one press of Train: GrokAlign memorises, then generalises; weight decay alone does not yet."
+"The digits dashboard's defaults show the phenomenon within one press of Train: GrokAlign memorises, then"
+
+"generalises; weight decay alone does not yet."
+
 import pytest
 
 from grok_explore.learner import grokking_steps
@@ -17,6 +20,6 @@ def test_digits_dashboard_defaults_grok_with_grokalign_only():
     fit, grok = grokking_steps(default_run(), fit_threshold=0.99, grok_threshold=0.85)
     assert fit is not None and grok is not None, (fit, grok)
     assert fit < grok, f'train accuracy reached 99% at step {fit}, test 85% at {grok}: no delay to show'
-    baseline = default_run(grokalign=0.0)
+    baseline = default_run(lam=0.0)
     assert baseline.last('train', 'accuracy') >= 0.99
     assert baseline.last('test', 'accuracy') < 0.85, 'weight decay alone generalised within the default steps too'
