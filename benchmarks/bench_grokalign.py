@@ -60,7 +60,8 @@ from grok_explore.data import TensorData
 from grok_explore.learner import Learner
 from grok_explore.models import MLP
 from grok_explore.jacobian import projected_jacobian_norm
-from grok_explore.regularisers import GrokAlign, exact_jacobian_norm, fused_jacobian_penalty
+from grok_explore.input_jvp import fused_jacobian_penalty
+from grok_explore.regularisers import GrokAlign, exact_jacobian_norm
 
 from common import alternating_runs, paired_ratios
 
