@@ -43,22 +43,12 @@ import matplotlib
 matplotlib.use('Agg')
 import torch
 
-from grok_explore.compare import (
-    METHODS,
-    Comparison,
-    compare,
-    image_mlp,
-    modular_mlp,
-    modular_transformer,
-    plot_comparison,
-    run_method,
-    tune,
-    Tuning,
-)
+from grok_explore.compare import Comparison, Tuning, compare, plot_comparison, run_method, tune
 from grok_explore.core import seed_everything
 from grok_explore.data import TensorData
 from grok_explore.learner import Learner
 from grok_explore.models import MLP
+from grok_explore.recipe import METHODS, image_mlp, modular_mlp, modular_transformer
 from grok_explore.jacobian import projected_jacobian_norm
 from grok_explore.input_jvp import fused_jacobian_penalty
 from grok_explore.regularisers import GrokAlign, exact_jacobian_norm

@@ -17,7 +17,8 @@ import torch
 matplotlib.use('Agg')
 
 from common import quick_flag
-from grok_explore.compare import modular_mlp, phase_diagram
+from grok_explore.compare import phase_diagram
+from grok_explore.recipe import modular_mlp
 from grok_explore.lazy_rich import plot_outcome_map
 
 ROOT = Path(__file__).parent

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import torch
 
-from grok_explore.compare import image_mlp
+from grok_explore.recipe import image_mlp
 from grok_explore.core import seed_everything
 from grok_explore.learner import MetricsCallback
 from grok_explore.local_complexity import local_complexity_metric

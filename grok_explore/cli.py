@@ -17,10 +17,9 @@ from pathlib import Path
 from matplotlib.figure import Figure
 from tqdm.auto import tqdm
 
-from .core import check_int, get_device, seed_everything
-from .data import modular_arithmetic
-from .learner import Callback, History, Learner, StopWhen, after_grokking, grokking_steps, plot_accuracy
-from .models import MLP
+from .core import check_int, get_device
+from .learner import Callback, History, StopWhen, after_grokking, grokking_steps, plot_accuracy
+from .recipe import modular_mlp
 
 # %% ../nbs/90_cli.ipynb #8aeaa435
 @dataclass
@@ -94,30 +93,27 @@ def run_demo(config: DemoConfig | None = None, progress: bool = True, verbose: b
         out.mkdir(parents=True, exist_ok=True)  # fail now, not after training
     except OSError as error:
         raise ValueError(f"out must be a folder that can be created, got {config.out!r} ({error.strerror})") from None
-    seed_everything(config.seed)
-    data = modular_arithmetic(
-        p=config.p, operation=config.operation, train_fraction=config.train_fraction, seed=config.seed, device=device
+    recipe = modular_mlp(
+        config.p,
+        config.train_fraction,
+        config.hidden,
+        config.operation,
+        lr=config.lr,
+        weight_decay=config.weight_decay,
+        every=config.eval_every,
+        jacobian_every=None,
+        method='weight decay',
+    )  # the plot's step axis is logarithmic: the recipe also records log-spaced steps
+    callbacks = [StopWhen(after_grokking(1.25), 'ran 1.25x the grokking step')] + (
+        [AnnounceEvents()] if verbose else []
     )
-    model = MLP([data.input_dim, config.hidden, data.n_classes])
+    learner = recipe.learner(config.seed, callbacks, progress, device)
+    data = learner.data
     if verbose:
         print(
             f"{data}\nMLP {data.input_dim}-{config.hidden}-{data.n_classes}, AdamW lr={config.lr} "
             f"weight_decay={config.weight_decay}"
         )
-    callbacks = [StopWhen(after_grokking(1.25), 'ran 1.25x the grokking step')] + (
-        [AnnounceEvents()] if verbose else []
-    )
-    learner = Learner(
-        model,
-        data,
-        lr=config.lr,
-        weight_decay=config.weight_decay,
-        metrics_every=config.eval_every,
-        metrics_per_decade=10,
-        callbacks=callbacks,
-        progress=progress,
-        seed=config.seed,
-    )  # the plot's step axis is logarithmic
     start = time.perf_counter()
     history = learner.fit(config.steps)
     seconds = time.perf_counter() - start

@@ -19,33 +19,39 @@ from typing import Callable
 import ipywidgets as widgets
 from matplotlib.figure import Figure
 
-from .core import get_device, seed_everything
-from .data import is_prime, modular_arithmetic
-from .images import digits
-from .jacobian import centroid_alignment_metric, jacobian_norm_metric
+from .core import get_device
+from .data import TensorData, is_prime
 from .lazy_rich import CommitteeSetting
 from .learner import Learner, MetricsCallback, parameter_norm_metric
-from .models import MLP, Transformer, embedding_spectrum, neuron_frequency_share
+from .models import MLP, embedding_spectrum, neuron_frequency_share
 from .ntk import ntk_metric
+from .recipe import MLPNet, ModularTask, Setting, TransformerNet, committee_recipe, image_mlp, parity_mlp
 from .regions import plane_through, plot_regions, region_grid
-from .regularisers import GrokAlign
-from .scaling import LazyRich, input_weight_change
+from .scaling import input_weight_change
 from .sufficient_stats import sufficient_statistics_metric
-from .synthetic import sparse_parity
 
 # %% ../nbs/11_widgets.ipynb #734d517a
 @dataclass
 class Experiment:
-    "An experiment family for a dashboard: its controls, how to build a learner from their values, and what to plot."
+    """An experiment family for a dashboard: its controls, the recipe their values make, what the lenses need recorded,
+    and what to plot. A run is `recipe(values).learner(values['seed'])` plus `metrics(data)`: widgets never train by
+    themselves."""
 
     name: str
     controls: dict[str, Callable[[], widgets.ValueWidget]]  # name -> factory of its control (the value is the default)
-    build: Callable[[dict], Learner]  # control values -> a fresh, seeded learner
+    recipe: Callable[[dict], Setting]  # control values -> the run's recipe (run with the 'seed' control's value)
     lenses: dict[str, Callable]  # lens name -> draw(ax, runs) on the right-hand panel
     curve: str = 'accuracy'  # metric of the left-hand panel: 'accuracy' or 'loss'
     steps: int = 2000  # default steps per press of Train
     chunk: int = 50  # steps between refreshes (Stop acts within a step)
     label: Callable[[dict], str] | None = None  # short name of a run from its values (default: all values)
+    metrics: Callable[[TensorData], list] = lambda data: []  # the run's data -> MetricsCallbacks its lenses read
+    device: str | None = None  # where runs train (None: $GROK_EXPLORE_DEVICE, else cuda > mps > cpu)
+
+    def learner(self, values: dict) -> Learner:
+        "A fresh, seeded run of the recipe `values` make, recording what the lenses draw."
+        learner = self.recipe(values).learner(values['seed'], device=get_device(self.device))
+        return learner.add_callbacks(*self.metrics(learner.data))
 
 
 @dataclass
@@ -258,7 +264,7 @@ class Dashboard(widgets.VBox):
 
     def _build(self, values: dict) -> Run:
         self._status('building…')
-        learner = self.experiment.build(values)
+        learner = self.experiment.learner(values)
         return Run(self.label(values), values, learner, copy.deepcopy(learner.model.state_dict()))
 
     def _loop(self, steps: int):
@@ -410,41 +416,28 @@ def _float(value, low, high, step, name):
 
 LAMBDAS = [('off', 0.0), ('1e-4', 1e-4), ('1e-3', 1e-3), ('1e-2', 1e-2), ('3e-2', 3e-2), ('1e-1', 1e-1)]
 
-
+# %% ../nbs/11_widgets.ipynb #7fb27b941602401d91542211134fc71a
 def modular_experiment(device=None) -> Experiment:
     "Modular arithmetic with an MLP (one-hot pairs) or the one-layer transformer (tokens): weight decay and GrokAlign."
 
-    def build(v):
-        seed_everything(v['seed'])
+    def recipe(v):
         mlp = v['model'] == 'MLP'
-        data = modular_arithmetic(
-            p=v['p'],
-            operation=v['operation'],
-            train_fraction=v['train_fraction'],
-            seed=v['seed'],
-            encoding='one_hot' if mlp else 'tokens',
-            device=get_device(device),
-        )
-        model = (
-            MLP([data.input_dim, v['width'], data.n_classes], init_scale=v['init_scale'])
-            if mlp
-            else Transformer(data.vocab_size, data.n_classes, d_model=v['width'], d_mlp=4 * v['width'])
-        )
-        callbacks = [GrokAlign(v['lam'], seed=v['seed'])] if v['lam'] else []
-        callbacks.append(MetricsCallback(50, [parameter_norm_metric], splits=('train',)))
-        if mlp:
-            callbacks.append(
-                MetricsCallback(100, [jacobian_norm_metric, centroid_alignment_metric], eval_size=256, splits=('test',))
-            )
-        return Learner(
-            model,
-            data,
+        task = ModularTask(v['p'], v['operation'], v['train_fraction'], 'one_hot' if mlp else 'tokens')
+        net = MLPNet((v['width'],), init_scale=v['init_scale']) if mlp else TransformerNet(v['width'], 4 * v['width'])
+        return Setting(
+            f"modular arithmetic, {v['model']}",
+            task,
+            net,
             lr=v['lr'],
             weight_decay=v['weight_decay'],
-            metrics_every=20,
-            callbacks=callbacks,
-            progress=False,
+            lam=v['lam'],
+            every=20,
+            jacobian_every=100,  # the Jacobian lens (MLPs)
+            method='GrokAlign + weight decay' if v['lam'] else 'weight decay',
         )
+
+    def metrics(data):
+        return [MetricsCallback(50, [parameter_norm_metric], splits=('train',))]
 
     controls = {
         'model': _choice(['MLP', 'transformer'], 'MLP', 'model'),
@@ -468,29 +461,22 @@ def modular_experiment(device=None) -> Experiment:
         f"{v['model']} {v['operation']} mod {v['p']}, wd={v['weight_decay']:g}"
         + (f", λ={v['lam']:g}" if v['lam'] else '')
     )
-    return Experiment('modular arithmetic', controls, build, lenses, 'accuracy', steps=3000, chunk=50, label=label)
+    return Experiment('modular arithmetic', controls, recipe, lenses, 'accuracy', 3000, 50, label, metrics, device)
 
-
+# %% ../nbs/11_widgets.ipynb #acae54e37e7d407bbb7b55eff062a284
 def lazy_rich_experiment(device=None) -> Experiment:
     """Kumar et al.'s committee on a polynomial teacher, output scaled by α, lr η₀/α²: small α learns features and
     groks, large α stays lazy."""
 
-    def build(v):
-        setting = CommitteeSetting(
-            d=v['d'],
-            n_train=v['n_train'],
-            width=v['width'],
-            epsilon=v['epsilon'],
-            eta0=v['eta0'],
-            n_test=2000,
-            seed=v['seed'],
-        )
-        data = setting.data(device, 'float64')
-        callbacks = [
-            MetricsCallback(50, [ntk_metric(min(120, v['n_train']))], splits=('train',)),
+    def recipe(v):
+        task = CommitteeSetting(v['d'], v['n_train'], v['width'], v['epsilon'], v['eta0'], n_test=2000, seed=v['seed'])
+        return committee_recipe(task, v['alpha'], every=20)
+
+    def metrics(data):
+        return [
+            MetricsCallback(50, [ntk_metric(min(120, len(data.y_train)))], splits=('train',)),
             MetricsCallback(20, [sufficient_statistics_metric(data.beta)], splits=('test',)),
         ]
-        return setting.learner(v['alpha'], data, metrics_every=20, callbacks=callbacks, progress=False)
 
     controls = {
         'alpha': _log_slider(0.3, -2, 2, 'α'),
@@ -511,29 +497,25 @@ def lazy_rich_experiment(device=None) -> Experiment:
         ),
     }
     label = lambda v: f"α={v['alpha']:.2g} P={v['n_train']} N={v['width']}"
-    return Experiment('lazy → rich (committee)', controls, build, lenses, 'loss', steps=3000, chunk=50, label=label)
+    return Experiment('lazy → rich (committee)', controls, recipe, lenses, 'loss', 3000, 50, label, metrics, device)
 
-
+# %% ../nbs/11_widgets.ipynb #9a63283cbaf04dbcab1f6479b197f3a8
 def image_experiment(device=None) -> Experiment:
     """Omnigrok's image recipe on scikit-learn digits (large init, MSE), sized to grok within 8,000 steps: weight decay,
     GrokAlign, both."""
 
-    def build(v):
-        seed_everything(v['seed'])
-        data = digits(n_train=v['n_train'], seed=v['seed'], targets='one_hot', device=get_device(device))
-        model = MLP([64] + [v['width']] * v['depth'] + [10], bias=False, init_scale=v['init_scale'])
-        callbacks = ([GrokAlign(v['lam'], seed=v['seed'])] if v['lam'] else []) + [
-            MetricsCallback(500, [jacobian_norm_metric, centroid_alignment_metric], eval_size=256, splits=('test',))
-        ]
-        return Learner(
-            model,
-            data,
-            loss='mse',
+    def recipe(v):
+        return image_mlp(
+            v['n_train'],
+            v['width'],
+            v['depth'],
+            v['init_scale'],
             lr=v['lr'],
             weight_decay=v['weight_decay'],
-            metrics_every=100,
-            callbacks=callbacks,
-            progress=False,
+            lam=v['lam'],
+            every=100,
+            jacobian_every=500,
+            method='GrokAlign + weight decay' if v['lam'] else 'weight decay',
         )
 
     controls = {
@@ -555,10 +537,10 @@ def image_experiment(device=None) -> Experiment:
         f"wd={v['weight_decay']:g}" + (f" λ={v['lam']:g}" if v['lam'] else ' no GrokAlign') + f" ×{v['init_scale']:g}"
     )
     return Experiment(
-        'digits, large init (GrokAlign)', controls, build, lenses, 'accuracy', steps=8000, chunk=250, label=label
+        'digits, large init (GrokAlign)', controls, recipe, lenses, 'accuracy', 8000, 250, label, device=device
     )
 
-
+# %% ../nbs/11_widgets.ipynb #8dd0d8092fe74a7c96281538738b07e2
 def input_change_lens(ax, runs):
     "Movement of each input's first-layer weights in the current run; the parity bits in red."
     run = runs[-1]
@@ -573,20 +555,11 @@ def parity_experiment(device=None) -> Experiment:
     """Sparse parity with a centred MLP `α·(f(θ) − f(θ₀))`, lr η₀/α²: small α learns the hidden bits, large α stays a
     kernel and memorises."""
 
-    def build(v):
-        data = sparse_parity(
-            n_bits=v['n_bits'], k=v['k'], n_train=v['n_train'], n_test=1000, seed=v['seed'], device=get_device(device)
-        )
-        seed_everything(v['seed'])
-        return Learner(
-            MLP([v['n_bits'], v['width'], 2]),
-            data,
-            optimizer='sgd',
-            scaling=LazyRich(v['alpha'], v['eta0']),
-            metrics_every=50,
-            progress=False,
-            callbacks=[MetricsCallback(100, [ntk_metric(256, centered=True)], splits=('train',))],
-        )
+    def recipe(v):
+        return parity_mlp(v['n_bits'], v['k'], v['n_train'], v['width'], v['alpha'], v['eta0'])
+
+    def metrics(data):
+        return [MetricsCallback(100, [ntk_metric(256, centered=True)], splits=('train',))]
 
     controls = {
         'alpha': _log_slider(10.0, -1, 2, 'α'),
@@ -604,7 +577,7 @@ def parity_experiment(device=None) -> Experiment:
     }
     label = lambda v: f"α={v['alpha']:.2g} ({v['n_bits']}, {v['k']})-parity P={v['n_train']}"
     return Experiment(
-        'sparse parity, centred MLP', controls, build, lenses, 'accuracy', steps=3000, chunk=50, label=label
+        'sparse parity, centred MLP', controls, recipe, lenses, 'accuracy', 3000, 50, label, metrics, device
     )
 
 # %% ../nbs/11_widgets.ipynb #31b7fd92

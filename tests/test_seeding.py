@@ -4,7 +4,7 @@ import math
 
 import torch
 
-from grok_explore.compare import modular_mlp
+from grok_explore.recipe import modular_mlp
 from grok_explore.core import seed_everything
 from grok_explore.data import split_indices
 from grok_explore.lazy_rich import FAST, NARROW

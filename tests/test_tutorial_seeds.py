@@ -4,7 +4,8 @@ from dataclasses import replace
 
 import pytest
 
-from grok_explore.compare import compare, modular_mlp
+from grok_explore.compare import compare
+from grok_explore.recipe import modular_mlp
 from grok_explore.core import seed_everything
 from grok_explore.data import modular_arithmetic
 from grok_explore.images import digits
