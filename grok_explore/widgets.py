@@ -80,7 +80,7 @@ class DashboardState:
     def runs(self) -> list[Run]:
         return self.kept + ([self.run] if self.run is not None else [])
 
-
+# %% ../nbs/11_widgets.ipynb #f0222808
 def series_lens(*keys: tuple[str, str], log: bool = False, ylabel: str = ''):
     "A lens drawing history series `(split, metric)` of every run."
 
