@@ -18,7 +18,7 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
-from .core import check_int, check_number, default_dtype, seed_everything
+from .core import check_int, check_number, seed_everything
 from .committee_dynamics import CommitteeSweep, committee_sweep
 from .learner import Learner, MetricsCallback, outcome
 from .models import Committee
@@ -44,9 +44,10 @@ class CommitteeSetting:
         "The polynomial-teacher data set of this setting."
         return polynomial_teacher(self.d, self.n_train, self.n_test, self.seed, device=device, dtype=dtype)
 
-    def model(self) -> Committee:
-        "The committee `Committee(D, N, ε)` with its seeded initial weights (the ones `committee_sweep` starts from)."
-        return Committee(self.d, self.width, self.epsilon, seed=self.seed)
+    def model(self, dtype=None) -> Committee:
+        """The committee `Committee(D, N, ε)` with its seeded initial weights, in `dtype` (None: torch's default;
+        float64: exactly the weights `committee_sweep` starts from)."""
+        return Committee(self.d, self.width, self.epsilon, seed=self.seed, dtype=dtype)
 
     def scaling(self, alpha: float) -> LazyRich:
         "The lazy–rich scaling at `alpha` with this setting's η₀: the run trains `Centered(model, α)` with lr η₀/α²."
@@ -55,9 +56,14 @@ class CommitteeSetting:
     def learner(self, alpha: float, data=None, **options) -> Learner:
         "Full-batch GD on `½·MSE` of the centred committee at scale `alpha`; `data` (None: float64, built here)."
         data = self.data(dtype='float64') if data is None else data
-        with default_dtype(data.x_train.dtype):
-            model = self.model()  # in float64, exactly the weights committee_sweep starts from
-        return Learner(model, data, loss='half_mse', optimizer='sgd', scaling=self.scaling(alpha), **options)
+        return Learner(
+            self.model(data.x_train.dtype),
+            data,
+            loss='half_mse',
+            optimizer='sgd',
+            scaling=self.scaling(alpha),
+            **options,
+        )
 
 
 FAST = CommitteeSetting()  # their appendix: seconds on a CPU
@@ -136,7 +142,7 @@ def sampling_error(data) -> float:
 def lazy_limit(setting: CommitteeSetting, data, steps) -> tuple[LazyTrajectory, float]:
     """The linearised committee's losses at `steps` and the K₀ regression test loss. Both are the same for every α: ηK =
     η₀K(α=1)."""
-    net = setting.model().to(data.x_train.device, data.x_train.dtype)
+    net = setting.model(data.x_train.dtype).to(data.x_train.device)  # the run's own start
     K, K_cross = committee_ntk(net, data.x_train), committee_ntk(net, data.x_test, data.x_train)
     prediction = kernel_regression(K, data.y_train, K_cross)
     return lazy_trajectory(K, K_cross, data.y_train, data.y_test, setting.eta0, steps), (

@@ -6,12 +6,11 @@
 __all__ = ['hidden_linear_layers', 'preactivations', 'cross_polytope', 'local_complexity', 'local_complexity_metric']
 
 # %% ../nbs/08_local_complexity.ipynb #b79bdbf7
-from contextlib import contextmanager
-
 import torch
 from torch import nn
 
 from .core import check_int, check_number
+from .models import captured_outputs
 
 # %% ../nbs/08_local_complexity.ipynb #6fa4db90
 def hidden_linear_layers(model: nn.Module) -> list[nn.Linear]:
@@ -25,19 +24,9 @@ def hidden_linear_layers(model: nn.Module) -> list[nn.Linear]:
     return layers[:-1]
 
 
-@contextmanager
 def preactivations(model: nn.Module):
     "Collect the pre-activations of every hidden layer during forward passes; the hooks are removed on exit."
-    captured = []
-    handles = [
-        layer.register_forward_hook(lambda module, inputs, output: captured.append(output))
-        for layer in hidden_linear_layers(model)
-    ]
-    try:
-        yield captured
-    finally:
-        for handle in handles:
-            handle.remove()
+    return captured_outputs(hidden_linear_layers(model))
 
 # %% ../nbs/08_local_complexity.ipynb #c3339547
 def cross_polytope(

@@ -12,7 +12,7 @@ from typing import Callable
 
 from torch import nn
 
-from .core import check_choice, default_dtype, seed_everything
+from .core import check_choice, seed_everything
 from .data import TensorData, modular_arithmetic
 from .images import digits
 from .jacobian import centroid_alignment_metric, jacobian_norm_metric
@@ -113,8 +113,8 @@ class CommitteeNet:
     epsilon: float = 0.5  # quadratic strength ε
 
     def __call__(self, data: TensorData, seed: int = 0) -> Committee:
-        with default_dtype(data.x_train.dtype):  # float64 data: exactly the weights committee_sweep starts from
-            return Committee(data.x_train.shape[1], self.width, self.epsilon, seed=seed)
+        dtype = data.x_train.dtype  # float64 data: exactly the weights committee_sweep starts from
+        return Committee(data.x_train.shape[1], self.width, self.epsilon, seed=seed, dtype=dtype)
 
 # %% ../nbs/09a_recipe.ipynb #504fb2a444614c0babb325280ed9130a
 METHODS = ('none', 'weight decay', 'GrokAlign', 'Grokfast', 'GrokAlign + weight decay', 'Grokfast + weight decay')

@@ -8,7 +8,6 @@ __all__ = ['ESTIMATORS', 'exact_jacobian_norm', 'JacobianPenalty', 'OutputProjec
 
 # %% ../nbs/09_regularisers.ipynb #f2cb11d2
 from collections import deque
-from contextlib import contextmanager
 
 import torch
 from torch import nn
@@ -25,7 +24,7 @@ from grok_explore.input_jvp import (
 )
 from .jacobian import projected_jacobian_norm
 from .learner import Callback
-from .models import MLP
+from .models import MLP, captured_outputs
 
 # %% ../nbs/09_regularisers.ipynb #5b117967
 def exact_jacobian_norm(out: torch.Tensor, x: torch.Tensor, create_graph: bool = False) -> torch.Tensor:  # -> (B,)
@@ -41,21 +40,6 @@ def exact_jacobian_norm(out: torch.Tensor, x: torch.Tensor, create_graph: bool =
     return rows.pow(2).flatten(2).sum((0, 2)).clamp_min(1e-8).sqrt()
 
 # %% ../nbs/09_regularisers.ipynb #ga0fused1
-@contextmanager
-def _embedding_outputs(model: nn.Module, tokens: bool):
-    "What `model`'s token embedding outputs during the block (token inputs), else nothing; the hook ends with it."
-    outputs = []
-    if not tokens:
-        yield outputs
-        return
-    embedding = next(m for m in model.modules() if isinstance(m, nn.Embedding))
-    handle = embedding.register_forward_hook(lambda module, inputs, output: outputs.append(output))
-    try:
-        yield outputs
-    finally:
-        handle.remove()
-
-
 class JacobianPenalty:
     """One of GrokAlign's estimators of `mean_i ||J_f(x_i)||_F` over a batch (over the rows `subsample` keeps). Called
     once per step, `estimate(model, x) -> (out, penalty)`: the task's outputs and the penalty, from one forward pass."""
@@ -86,14 +70,15 @@ class OutputProjection(JacobianPenalty):
 
     def __call__(self, model: nn.Module, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         tokens = not x.is_floating_point()  # token ids: differentiate at the token embeddings
+        watched = [m for m in model.modules() if isinstance(m, nn.Embedding)][:1] if tokens else []
         if self.subsample is None:  # differentiate the task's own forward pass
             x = x if tokens else x.detach().requires_grad_(True)
-            with _embedding_outputs(model, tokens) as embedded:
+            with captured_outputs(watched) as embedded:
                 out = model(x)
             return out, self.norms(out, embedded[-1] if tokens else x).mean()
         out = model(x)
         kept = x[self.keep(len(x), x.device)].detach().requires_grad_(not tokens)  # a second pass on the kept rows
-        with _embedding_outputs(model, tokens) as embedded:
+        with captured_outputs(watched) as embedded:
             kept_out = model(kept)
         return out, self.norms(kept_out, embedded[-1] if tokens else kept).mean()
 

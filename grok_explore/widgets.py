@@ -461,7 +461,9 @@ def modular_experiment(device=None) -> Experiment:
         f"{v['model']} {v['operation']} mod {v['p']}, wd={v['weight_decay']:g}"
         + (f", λ={v['lam']:g}" if v['lam'] else '')
     )
-    return Experiment('modular arithmetic', controls, recipe, lenses, 'accuracy', 3000, 50, label, metrics, device)
+    return Experiment(
+        'modular arithmetic', controls, recipe, lenses, steps=3000, label=label, metrics=metrics, device=device
+    )
 
 # %% ../nbs/11_widgets.ipynb #acae54e37e7d407bbb7b55eff062a284
 def lazy_rich_experiment(device=None) -> Experiment:
@@ -497,7 +499,17 @@ def lazy_rich_experiment(device=None) -> Experiment:
         ),
     }
     label = lambda v: f"α={v['alpha']:.2g} P={v['n_train']} N={v['width']}"
-    return Experiment('lazy → rich (committee)', controls, recipe, lenses, 'loss', 3000, 50, label, metrics, device)
+    return Experiment(
+        'lazy → rich (committee)',
+        controls,
+        recipe,
+        lenses,
+        curve='loss',
+        steps=3000,
+        label=label,
+        metrics=metrics,
+        device=device,
+    )
 
 # %% ../nbs/11_widgets.ipynb #9a63283cbaf04dbcab1f6479b197f3a8
 def image_experiment(device=None) -> Experiment:
@@ -537,7 +549,7 @@ def image_experiment(device=None) -> Experiment:
         f"wd={v['weight_decay']:g}" + (f" λ={v['lam']:g}" if v['lam'] else ' no GrokAlign') + f" ×{v['init_scale']:g}"
     )
     return Experiment(
-        'digits, large init (GrokAlign)', controls, recipe, lenses, 'accuracy', 8000, 250, label, device=device
+        'digits, large init (GrokAlign)', controls, recipe, lenses, steps=8000, chunk=250, label=label, device=device
     )
 
 # %% ../nbs/11_widgets.ipynb #8dd0d8092fe74a7c96281538738b07e2
@@ -577,7 +589,7 @@ def parity_experiment(device=None) -> Experiment:
     }
     label = lambda v: f"α={v['alpha']:.2g} ({v['n_bits']}, {v['k']})-parity P={v['n_train']}"
     return Experiment(
-        'sparse parity, centred MLP', controls, recipe, lenses, 'accuracy', 3000, 50, label, metrics, device
+        'sparse parity, centred MLP', controls, recipe, lenses, steps=3000, label=label, metrics=metrics, device=device
     )
 
 # %% ../nbs/11_widgets.ipynb #31b7fd92
