@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['METHODS', 'ModularTask', 'DigitsTask', 'TeacherTask', 'ParityTask', 'MLPNet', 'TransformerNet', 'CommitteeNet',
-           'Setting', 'modular_mlp', 'modular_transformer', 'image_mlp', 'committee_recipe', 'parity_mlp']
+           'Setting', 'modular_mlp', 'modular_transformer', 'image_mlp', 'parity_mlp']
 
 # %% ../nbs/09a_recipe.ipynb #8dd0d8092fe74a7c96281538738b07e2
 from dataclasses import dataclass
@@ -16,7 +16,6 @@ from .core import check_choice, seed_everything
 from .data import TensorData, modular_arithmetic
 from .images import digits
 from .jacobian import centroid_alignment_metric, jacobian_norm_metric
-from .lazy_rich import CommitteeSetting
 from .learner import Learner, MetricsCallback
 from .models import MLP, Committee, Transformer
 from .regularisers import GrokAlign, Grokfast
@@ -57,14 +56,15 @@ class DigitsTask:
 
 @dataclass(frozen=True)
 class TeacherTask:
-    "Kumar et al.'s polynomial teacher `y = ½(β·x)²` (`synthetic.polynomial_teacher`), in float64."
+    "Kumar et al.'s polynomial teacher `y = ½(β·x)²` (`synthetic.polynomial_teacher`), in float64 by default."
 
     d: int = 40  # input dimension D
     n_train: int = 120  # training points P
     n_test: int = 10_000
+    dtype: str = 'float64'  # the closed forms (lazy limit, sufficient statistics) are checked in full precision
 
     def __call__(self, seed: int = 0) -> TensorData:
-        return polynomial_teacher(self.d, self.n_train, self.n_test, seed, device='cpu', dtype='float64')
+        return polynomial_teacher(self.d, self.n_train, self.n_test, seed, device='cpu', dtype=self.dtype)
 
 
 @dataclass(frozen=True)
@@ -142,6 +142,7 @@ class Setting:
     threshold: float = 0.95  # test accuracy that counts as grokked
     max_steps: int = 20_000  # a run that has not grokked by then is reported as "not by max_steps"
     every: int = 10  # steps between accuracy records
+    per_decade: int | None = 10  # also this many log-spaced records per decade, for log-step plots (None: none)
     jacobian_every: int | None = 100  # steps between Jacobian norm and centroid alignment records (None: none)
     estimator: str = 'auto'  # GrokAlign's estimator: 'auto', 'output' (the paper's) or 'input'
     grokfast_momentum: float = 0.98  # Grokfast's EMA momentum (paper: α = 0.98)
@@ -180,7 +181,7 @@ class Setting:
             batch_size=self.batch_size,
             scaling=self.scaling,
             metrics_every=self.every,
-            metrics_per_decade=10,  # log-step plots
+            metrics_per_decade=self.per_decade,
             progress=progress,
             callbacks=self.regularisers(seed) + metrics + list(callbacks),
             seed=seed,
@@ -223,19 +224,6 @@ def image_mlp(n_train: int = 1000, width: int = 196, depth: int = 3, init_scale:
         f'digits, {n_train} train, MLP 64-{"-".join([str(width)] * depth)}-10 ×{init_scale:g}, MSE',
         DigitsTask(n_train),
         MLPNet((width,) * depth, bias=False, init_scale=init_scale),
-        **options,
-    )
-
-
-def committee_recipe(setting: CommitteeSetting, alpha: float, **options) -> Setting:
-    """Kumar et al.'s task at scale `alpha`: the committee on the polynomial teacher, full-batch GD on ½·MSE with lr
-    η₀/α² (run it with `setting.seed`: the seed draws β, the data and the weights)."""
-    options = dict(loss='half_mse', optimizer='sgd', weight_decay=0.0, jacobian_every=None, every=20) | options
-    return Setting(
-        f'committee D={setting.d} N={setting.width} ε={setting.epsilon:g}, P={setting.n_train}, α={alpha:g}',
-        TeacherTask(setting.d, setting.n_train, setting.n_test),
-        CommitteeNet(setting.width, setting.epsilon),
-        scaling=setting.scaling(alpha),
         **options,
     )
 

@@ -58,11 +58,13 @@ def sufficient_statistics_loss(stats: SufficientStatistics, beta: torch.Tensor, 
     return (0.5 * mse if loss == 'half_mse' else mse).item()
 
 # %% ../nbs/07_sufficient_stats.ipynb #602a1416
-def sufficient_statistics_metric(beta: torch.Tensor, loss: str = 'half_mse'):
-    "A `MetricsCallback` metric: the closed-form test loss of the learner's committee (named 'sufficient_stats_loss')."
+def sufficient_statistics_metric(beta: torch.Tensor | None = None, loss: str = 'half_mse'):
+    """A `MetricsCallback` metric: the closed-form test loss of the learner's committee (named 'sufficient_stats_loss')
+    for the teacher `beta` (None: the learner's data's `beta`, on the run's device)."""
 
     def metric(learner, x, y):
-        return sufficient_statistics_loss(committee_statistics(learner.model), beta, loss)
+        teacher = learner.data.beta if beta is None else beta
+        return sufficient_statistics_loss(committee_statistics(learner.model), teacher, loss)
 
     metric.__name__ = 'sufficient_stats_loss'
     return metric

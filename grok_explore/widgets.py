@@ -25,7 +25,7 @@ from .lazy_rich import CommitteeSetting
 from .learner import Learner, MetricsCallback, parameter_norm_metric
 from .models import MLP, embedding_spectrum, neuron_frequency_share
 from .ntk import ntk_metric
-from .recipe import MLPNet, ModularTask, Setting, TransformerNet, committee_recipe, image_mlp, parity_mlp
+from .recipe import MLPNet, ModularTask, Setting, TransformerNet, image_mlp, parity_mlp
 from .regions import plane_through, plot_regions, region_grid
 from .scaling import input_weight_change
 from .sufficient_stats import sufficient_statistics_metric
@@ -472,12 +472,12 @@ def lazy_rich_experiment(device=None) -> Experiment:
 
     def recipe(v):
         task = CommitteeSetting(v['d'], v['n_train'], v['width'], v['epsilon'], v['eta0'], n_test=2000, seed=v['seed'])
-        return committee_recipe(task, v['alpha'], every=20)
+        return task.recipe(v['alpha'], every=20)
 
     def metrics(data):
         return [
             MetricsCallback(50, [ntk_metric(min(120, len(data.y_train)))], splits=('train',)),
-            MetricsCallback(20, [sufficient_statistics_metric(data.beta)], splits=('test',)),
+            MetricsCallback(20, [sufficient_statistics_metric()], splits=('test',)),
         ]
 
     controls = {
