@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['FAST', 'NARROW', 'FIG1', 'OUTCOME_COLOURS', 'CommitteeSetting', 'LazyTrajectory', 'lazy_trajectory',
            'target_spectrum', 'plot_spectrum', 'sampling_error', 'lazy_limit', 'LazyRichRun', 'lazy_rich_run',
-           'plot_run', 'AlphaSweep', 'alpha_sweep', 'outcome_map', 'plot_alpha_sweep', 'plot_outcome_map',
+           'plot_run', 'AlphaSweep', 'alpha_sweep', 'plot_alpha_sweep', 'outcome_map', 'plot_outcome_map',
            'network_alpha_sweep']
 
 # %% ../nbs/09c_lazy_rich.ipynb #00597c70
@@ -317,29 +317,6 @@ def alpha_sweep(
     lazy, k0_loss = lazy_limit(setting, data, runs.steps)
     return AlphaSweep(setting, runs, lazy, k0_loss)
 
-
-def outcome_map(
-    setting: CommitteeSetting = FAST,
-    sizes=(50, 80, 120, 200, 350, 500),
-    alphas=(0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0),
-    steps: int = 5000,
-    threshold: float = 0.1,
-    delay: float = 2.0,
-    record_every: int = 10,
-    device=None,
-    progress: bool = False,
-) -> pd.DataFrame:
-    "Outcome ('generalise early', 'grok', 'memorise', 'fail') of every (training-set size P, α) pair: one row each."
-    frames = []
-    for n_train in tqdm(sizes, desc='P', disable=not progress):
-        sweep = alpha_sweep(
-            replace(setting, n_train=check_int('sizes', int(n_train), 1)), alphas, steps, record_every, device=device
-        )
-        frames.append(sweep.table(threshold, delay).reset_index().assign(n_train=int(n_train)))
-    return pd.concat(frames, ignore_index=True)[
-        ['n_train', 'alpha', 'fit_step', 'generalise_step', 'final_test_loss', 'outcome']
-    ]
-
 # %% ../nbs/09c_lazy_rich.ipynb #07563fb5
 def plot_alpha_sweep(sweep: AlphaSweep, threshold: float = 0.1, axes=None):
     """Test loss of every α with the lazy limit and K₀; and the steps to fit and to generalise against α. Returns the
@@ -384,6 +361,29 @@ def plot_alpha_sweep(sweep: AlphaSweep, threshold: float = 0.1, axes=None):
     return axes
 
 # %% ../nbs/09c_lazy_rich.ipynb #5cdecd6b
+def outcome_map(
+    setting: CommitteeSetting = FAST,
+    sizes=(50, 80, 120, 200, 350, 500),
+    alphas=(0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0),
+    steps: int = 5000,
+    threshold: float = 0.1,
+    delay: float = 2.0,
+    record_every: int = 10,
+    device=None,
+    progress: bool = False,
+) -> pd.DataFrame:
+    "Outcome ('generalise early', 'grok', 'memorise', 'fail') of every (training-set size P, α) pair: one row each."
+    frames = []
+    for n_train in tqdm(sizes, desc='P', disable=not progress):
+        sweep = alpha_sweep(
+            replace(setting, n_train=check_int('sizes', int(n_train), 1)), alphas, steps, record_every, device=device
+        )
+        frames.append(sweep.table(threshold, delay).reset_index().assign(n_train=int(n_train)))
+    return pd.concat(frames, ignore_index=True)[
+        ['n_train', 'alpha', 'fit_step', 'generalise_step', 'final_test_loss', 'outcome']
+    ]
+
+
 OUTCOME_COLOURS = {'generalise early': 'tab:green', 'grok': 'tab:purple', 'memorise': 'tab:orange', 'fail': 'tab:grey'}
 
 

@@ -4,9 +4,9 @@
 
 # %% auto #0
 __all__ = ['EVENTS', 'LOSSES', 'OPTIMIZERS', 'OUTCOMES', 'History', 'CancelFit', 'Callback', 'loss_metric', 'accuracy',
-           'parameter_norm_metric', 'log_spaced_steps', 'next_log_step', 'MetricsCallback', 'ProgressCallback',
-           'StopWhen', 'grokked', 'after_grokking', 'NaNGuard', 'Checkpoint', 'KeepWeights', 'half_mse',
-           'loss_function', 'Learner', 'grokking_steps', 'outcome', 'plot_accuracy']
+           'parameter_norm_metric', 'log_spaced_steps', 'next_log_step', 'MetricsCallback', 'StopWhen', 'grokked',
+           'after_grokking', 'NaNGuard', 'half_mse', 'loss_function', 'Learner', 'grokking_steps', 'outcome',
+           'plot_accuracy', 'Checkpoint', 'ProgressCallback', 'KeepWeights']
 
 # %% ../nbs/04_learner.ipynb #d1e2aac9
 import json
@@ -195,44 +195,6 @@ class MetricsCallback(Callback):
         if hasattr(self, '_sets') and self.last_step != learner.step:
             self.record(learner)  # the end point
 
-# %% ../nbs/04_learner.ipynb #27076625
-class ProgressCallback(Callback):
-    "A tqdm progress bar (a widget in Jupyter, text in a terminal) showing the latest metrics and their cost."
-
-    order = 20
-
-    def __init__(self, show: tuple[str, ...] = ('accuracy', 'loss')):
-        self.show = show
-
-    def before_fit(self, learner):
-        self.bar = tqdm(total=learner.fit_steps, desc='training', unit='step', dynamic_ncols=True)
-        self.start = time.perf_counter()
-
-    def after_step(self, learner):
-        self.bar.update(1)
-        if learner.recorded:
-            self.bar.set_postfix(self.summary(learner), refresh=False)
-
-    def summary(self, learner) -> dict[str, str]:
-        "Latest train/test value of the first shown metric that was logged, and the share of time spent on metrics."
-        metric = next((m for m in self.show if learner.history.last('train', m) is not None), None)
-        out = {
-            f'{split}_{metric}': f'{learner.history.last(split, metric):.3g}'
-            for split in ('train', 'test')
-            if metric and learner.history.last(split, metric) is not None
-        }
-        out.update({name: f'{value.item():.3g}' for name, value in learner.penalties.items()})
-        metrics = learner.callback(MetricsCallback)
-        if metrics:
-            out['metrics'] = f'{metrics.seconds / max(time.perf_counter() - self.start, 1e-9):.0%} of time'
-        return out
-
-    def after_fit(self, learner):
-        if not hasattr(self, 'bar'):
-            return  # before_fit never ran
-        self.bar.set_postfix(self.summary(learner), refresh=False)
-        self.bar.close()
-
 # %% ../nbs/04_learner.ipynb #6132cf9a
 class StopWhen(Callback):
     "Stop training once `condition(learner)` is true, checked whenever metrics were recorded (early stopping)."
@@ -268,7 +230,7 @@ def after_grokking(factor: float = 1.25, threshold: float = 0.95) -> Callable:
 
     return condition
 
-
+# %% ../nbs/04_learner.ipynb #2315c3f7
 class NaNGuard(Callback):
     "Stop with a warning when the training loss is NaN or infinite, before the update; model and history are kept."
 
@@ -289,53 +251,13 @@ class NaNGuard(Callback):
             )
             raise CancelFit(reason)
 
-
-class Checkpoint(Callback):
-    "Save model, optimizer, step and history to `path` every `every` steps and at the end of each fit."
-
-    order = 40
-
-    def __init__(self, path: str | Path, every: int = 1000):
-        self.path, self.every = Path(path), every
-
-    def after_step(self, learner):
-        if learner.step % self.every == 0:
-            learner.save(self.path)
-
-    def after_fit(self, learner):
-        learner.save(self.path)
-
-# %% ../nbs/04_learner.ipynb #a4b7c001
-class KeepWeights(Callback):
-    """A copy of the model's weights every `every` steps and at the start and end of each fit, in `states` (step ->
-    state_dict)."""
-
-    order = 15
-
-    def __init__(self, every: int = 100):
-        self.every, self.states = check_int('every', every, 1), {}
-
-    def keep(self, learner):
-        self.states[learner.step] = {k: v.detach().clone() for k, v in learner.model.state_dict().items()}
-
-    def before_fit(self, learner):
-        self.keep(learner)
-
-    def after_step(self, learner):
-        if learner.step % self.every == 0:
-            self.keep(learner)
-
-    def after_fit(self, learner):
-        self.keep(learner)
-
-# %% ../nbs/04_learner.ipynb #c3c8f57e
+# %% ../nbs/04_learner.ipynb #8d8a3b90
 def half_mse(out, y):
     "½·mean((out − y)²): the squared loss of Kumar et al. (half of `F.mse_loss`)."
     return 0.5 * F.mse_loss(out, y)
 
 
 LOSSES = {'cross_entropy': F.cross_entropy, 'mse': F.mse_loss, 'half_mse': half_mse}
-OPTIMIZERS = {'adamw': torch.optim.AdamW, 'adam': torch.optim.Adam, 'sgd': torch.optim.SGD}
 
 
 def loss_function(loss: str | Callable, targets: torch.Tensor | None = None) -> Callable:
@@ -355,6 +277,9 @@ def loss_function(loss: str | Callable, targets: torch.Tensor | None = None) -> 
         return base(out.squeeze(-1) if out.ndim == y.ndim + 1 and out.shape[-1] == 1 else out, y)
 
     return fn
+
+# %% ../nbs/04_learner.ipynb #c3c8f57e
+OPTIMIZERS = {'adamw': torch.optim.AdamW, 'adam': torch.optim.Adam, 'sgd': torch.optim.SGD}
 
 
 class Learner:
@@ -572,3 +497,80 @@ def plot_accuracy(history: History, ax=None, fit_threshold: float = 0.99, grok_t
     ax.grid(alpha=0.3)
     ax.legend(loc='center left', fontsize='small')
     return ax
+
+# %% ../nbs/04_learner.ipynb #61fce211
+class Checkpoint(Callback):
+    "Save model, optimizer, step and history to `path` every `every` steps and at the end of each fit."
+
+    order = 40
+
+    def __init__(self, path: str | Path, every: int = 1000):
+        self.path, self.every = Path(path), every
+
+    def after_step(self, learner):
+        if learner.step % self.every == 0:
+            learner.save(self.path)
+
+    def after_fit(self, learner):
+        learner.save(self.path)
+
+# %% ../nbs/04_learner.ipynb #3c2375bd
+class ProgressCallback(Callback):
+    "A tqdm progress bar (a widget in Jupyter, text in a terminal) showing the latest metrics and their cost."
+
+    order = 20
+
+    def __init__(self, show: tuple[str, ...] = ('accuracy', 'loss')):
+        self.show = show
+
+    def before_fit(self, learner):
+        self.bar = tqdm(total=learner.fit_steps, desc='training', unit='step', dynamic_ncols=True)
+        self.start = time.perf_counter()
+
+    def after_step(self, learner):
+        self.bar.update(1)
+        if learner.recorded:
+            self.bar.set_postfix(self.summary(learner), refresh=False)
+
+    def summary(self, learner) -> dict[str, str]:
+        "Latest train/test value of the first shown metric that was logged, and the share of time spent on metrics."
+        metric = next((m for m in self.show if learner.history.last('train', m) is not None), None)
+        out = {
+            f'{split}_{metric}': f'{learner.history.last(split, metric):.3g}'
+            for split in ('train', 'test')
+            if metric and learner.history.last(split, metric) is not None
+        }
+        out.update({name: f'{value.item():.3g}' for name, value in learner.penalties.items()})
+        metrics = learner.callback(MetricsCallback)
+        if metrics:
+            out['metrics'] = f'{metrics.seconds / max(time.perf_counter() - self.start, 1e-9):.0%} of time'
+        return out
+
+    def after_fit(self, learner):
+        if not hasattr(self, 'bar'):
+            return  # before_fit never ran
+        self.bar.set_postfix(self.summary(learner), refresh=False)
+        self.bar.close()
+
+# %% ../nbs/04_learner.ipynb #46c2e2f8
+class KeepWeights(Callback):
+    """A copy of the model's weights every `every` steps and at the start and end of each fit, in `states` (step ->
+    state_dict)."""
+
+    order = 15
+
+    def __init__(self, every: int = 100):
+        self.every, self.states = check_int('every', every, 1), {}
+
+    def keep(self, learner):
+        self.states[learner.step] = {k: v.detach().clone() for k, v in learner.model.state_dict().items()}
+
+    def before_fit(self, learner):
+        self.keep(learner)
+
+    def after_step(self, learner):
+        if learner.step % self.every == 0:
+            self.keep(learner)
+
+    def after_fit(self, learner):
+        self.keep(learner)

@@ -196,7 +196,7 @@ def lazy_prediction(
     K_cross = cross.permute(0, 2, 1, 3).reshape(m * C, n * C)
     return f_test + kernel_regression(K, (y - f_train).reshape(-1), K_cross, ridge).reshape(m, C)
 
-# %% ../nbs/06_ntk.ipynb #72523651
+
 def lazy_test_loss(model: torch.nn.Module, data, loss: str = 'half_mse', ridge: float = 0.0) -> float:
     "Test loss of the lazy limit of `model` on `data` (regression with its current NTK, e.g. K₀ at initialisation)."
     loss_fn = loss_function(loss, data.y_train)
