@@ -18,7 +18,7 @@ INSTALLED := $(VENV)/.installed
 LIB := grok_explore
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help install lab test demo readme bench check-export check-clean check-readme check-runall lint format nbtest pytest browser-deps clean
+.PHONY: help install lab test docs docs-check demo readme bench check-export check-clean check-readme check-runall lint format nbtest pytest browser-deps clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
@@ -41,8 +41,17 @@ lab: install  ## start JupyterLab on the tutorials in nbs/ (PORT, IP)
 	@echo "Starting JupyterLab on http://$(IP):$(PORT)/lab - open the URL with the token printed below."
 	$(BIN)/jupyter lab --notebook-dir=nbs --ip=$(IP) --port=$(PORT) --no-browser $(ALLOW_ROOT)
 
-test: install  ## every check: export in sync, notebooks clean, README current, ruff, all notebooks, pytest (with the browser test)
-	@$(MAKE) --no-print-directory check-export check-clean check-readme check-runall lint nbtest browser-deps pytest
+test: install  ## every check: export in sync, notebooks clean, README current, ruff, all notebooks, the docs site, pytest
+	@$(MAKE) --no-print-directory check-export check-clean check-readme check-runall lint nbtest docs-check browser-deps pytest
+
+# The site is built from the notebooks as nbtest ran them (saved with outputs in _build/executed/, keyed by a hash of
+# the notebook and the library): `make docs` re-runs only notebooks that changed since. Use this, not nbdev_docs
+# (which needs Quarto, and without it pip-installs into the system Python).
+docs: install  ## build the docs site into _site/ offline (serve it: python -m http.server -d _site)
+	$(BIN)/python nbs/_sphinx/docs.py build
+
+docs-check:
+	@$(BIN)/python nbs/_sphinx/docs.py build
 
 demo: install  ## train modular addition until it groks; writes $(OUT)/grokking.png
 	$(BIN)/grok-explore demo --out $(OUT)
@@ -94,9 +103,9 @@ format: install  ## format notebooks, tests and benchmarks with ruff (lines <= 1
 	$(BIN)/nbdev_export
 	$(BIN)/nbdev_clean
 
+# Every notebook as nbdev_test runs it (2 workers, one torch thread each), saved with its outputs for the docs.
 nbtest:
-	OMP_NUM_THREADS=1 $(BIN)/nbdev_test --n_workers 2 --timing  # one torch thread per worker: no oversubscription
-	@echo "ok: all $$(find nbs -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' | wc -l) notebooks ran without error"
+	$(BIN)/python nbs/_sphinx/docs.py execute
 
 pytest:
 	$(BIN)/python -m pytest tests -q -ra
@@ -112,4 +121,4 @@ browser-deps:
 	else echo "skip: chromium is missing and cannot be installed here (needs root and apt-get); the browser test will be skipped"; fi
 
 clean:  ## remove .venv and build leftovers
-	rm -rf $(VENV) *.egg-info build dist $(OUT) .pytest_cache .ruff_cache
+	rm -rf $(VENV) *.egg-info build dist $(OUT) .pytest_cache .ruff_cache _build _site

@@ -32,7 +32,10 @@ setuptools.setup(
     packages=setuptools.find_packages(include=[cfg['lib_name'], cfg['lib_name'] + '.*']),
     include_package_data=True,
     install_requires=shlex.split(cfg.get('requirements', '')),
-    extras_require={'dev': shlex.split(cfg.get('dev_requirements', ''))},
+    extras_require={
+        'dev': shlex.split(cfg.get('dev_requirements', '')) + shlex.split(cfg.get('docs_requirements', '')),
+        'docs': shlex.split(cfg.get('docs_requirements', '')),
+    },
     python_requires='>=' + min_python,
     long_description=open('README.md', encoding='utf-8').read(),
     long_description_content_type='text/markdown',

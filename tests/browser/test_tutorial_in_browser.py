@@ -148,6 +148,7 @@ def test_tutorial_20_runs_and_trains_in_jupyterlab(lab):
         finally:
             page.screenshot(path=str(ARTEFACTS / 'tutorial_20_last.png'))
             browser.close()
+            shutil.copy(folder / 'lab.log', ARTEFACTS / 'tutorial_20_lab.log')  # the server's and kernels' messages
     assert 'finished' in text and 'step 3,000' in text, text
     assert errors == 0, f'{errors} error output(s) in the page'
     saved = json.loads((folder / NOTEBOOK.name).read_text())
