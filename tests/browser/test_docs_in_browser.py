@@ -67,3 +67,18 @@ def test_docs_page_shows_its_pictures(site, name):
     shown = [phrase for phrase in NOT_ON_A_PAGE if phrase in text]
     assert not shown, f'the {name} page shows {shown}'
     assert not failed_requests, f'requests that failed on the {name} page: {failed_requests}'
+
+
+def test_docs_search_finds_the_api(site):
+    "Sphinx's search page, run by the browser on the built index: 'GrokAlign' finds the regularisers page."
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        page = browser.new_page()
+        try:
+            page.goto(f'{site}/search.html?q=GrokAlign', wait_until='load')
+            page.wait_for_selector('#search-results li a', timeout=30_000)
+            hrefs = '(links) => links.map(a => a.getAttribute("href"))'
+            found = page.eval_on_selector_all('#search-results li a', hrefs)
+        finally:
+            browser.close()
+    assert any('09_regularisers' in link for link in found), found
