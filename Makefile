@@ -18,7 +18,7 @@ INSTALLED := $(VENV)/.installed
 LIB := grok_explore
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help install lab test docs docs-check demo readme bench check-export check-clean check-readme check-runall lint format nbtest pytest browser-deps clean
+.PHONY: help install lab test docs docs-check dist demo readme bench check-export check-clean check-readme check-runall lint format nbtest pytest browser-deps clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
@@ -52,6 +52,10 @@ docs: install  ## build the docs site into _site/ offline (serve it: python -m h
 
 docs-check:
 	@$(BIN)/python nbs/_sphinx/docs.py build
+
+dist: install  ## build the wheel into dist/ (upload it to Colab while the install source cannot be reached)
+	$(BIN)/python -m pip wheel --quiet --no-deps --no-build-isolation --wheel-dir dist .
+	@ls dist/*.whl
 
 demo: install  ## train modular addition until it groks; writes $(OUT)/grokking.png
 	$(BIN)/grok-explore demo --out $(OUT)

@@ -307,6 +307,12 @@ def write_source():
             f'*This page is `nbs/{path.name}` run with its small defaults; a dashboard shows its picture after one'
             ' press of Train. To change the knobs and train live, open the notebook in JupyterLab (`make lab`).*'
         )
+        if name.startswith('2'):  # tutorials: also on Colab, whose first cell installs the package
+            config = settings()
+            colab = (
+                f"https://colab.research.google.com/github/{config['user']}/{config['repo']}/blob/{config['branch']}"
+            )
+            live += f' Or run it on [Colab]({colab}/nbs/{path.name}): its first cell installs grok_explore.'
         nb = page(path, live if name != 'index' else '')
         if name == 'index':
             toc = []
