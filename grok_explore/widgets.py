@@ -153,7 +153,9 @@ class PictureBox(widgets.VBox):
     def _repr_mimebundle_(self, **kwargs):
         "The live widget where widgets run; elsewhere (a docs page, a notebook viewer) its picture."
         bundle = super()._repr_mimebundle_(**kwargs) or {}
-        return bundle | {'image/png': base64.b64encode(self.image.value).decode('ascii')}
+        if self.image.value:  # nothing drawn yet: no picture
+            bundle['image/png'] = base64.b64encode(self.image.value).decode('ascii')
+        return bundle
 
 # %% ../nbs/11_widgets.ipynb #cdfcb075
 class Dashboard(PictureBox):
