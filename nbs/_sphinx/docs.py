@@ -183,12 +183,18 @@ def defined_names(source: str) -> list[str]:
     return names
 
 
-def signature(obj) -> str:
+ADDRESS = re.compile(r' at 0x[0-9a-f]+')  # `<function f at 0x7f…>`: differs run to run, means nothing on a page
+
+
+def signature(obj, method: bool = False) -> str:
+    "`obj`'s signature as text; `method`: without its first parameter (self)."
     try:
-        text = str(inspect.signature(obj))
+        found = inspect.signature(obj)
     except (TypeError, ValueError):
         return '(...)'
-    return text.replace('\n', ' ')
+    if method:
+        found = found.replace(parameters=list(found.parameters.values())[1:])
+    return ADDRESS.sub('', str(found)).replace('\n', ' ')
 
 
 def doc(obj) -> str:
@@ -214,18 +220,16 @@ def api_block(module: str, name: str) -> str:
     where = {'module': f'grok_explore.{module}'}
     if inspect.isclass(obj):
         methods = [
-            directive(
-                'method', f'{attr}{signature(member)}'.replace('(self, ', '(').replace('(self)', '()'), doc(member), {}
-            )
+            directive('method', f'{attr}{signature(member, method=True)}', doc(member), {})
             for attr, member in vars(obj).items()
             if not attr.startswith('_') and inspect.isfunction(member) and doc(member)
         ]
         body = '\n'.join([doc(obj)] + methods)
-        init = signature(obj.__init__) if '__init__' in vars(obj) else signature(obj)
-        return directive('class', name + init.replace('(self, ', '(').replace('(self)', '()'), body, where)
+        init = signature(obj.__init__, method=True) if '__init__' in vars(obj) else signature(obj)
+        return directive('class', name + init, body, where)
     if callable(obj):
         return directive('function', f'{name}{signature(obj)}', doc(obj), where)
-    value = repr(obj)
+    value = ADDRESS.sub('', repr(obj))
     return directive('data', name, '', where | {'value': value if len(value) <= 100 else value[:97] + '...'})
 
 
@@ -253,7 +257,7 @@ def clean_outputs(outputs: list[dict], where: str) -> list[dict]:
     return kept
 
 
-def page(path: Path, live: str) -> dict:
+def page(path: Path, live: str | None) -> dict:
     "One executed notebook as a myst-nb page: hidden cells gone, exported cells folded under their API entries."
     nb = json.loads((EXECUTED / path.name).read_text(encoding='utf-8'))
     module = module_of(nb)
@@ -280,8 +284,9 @@ def page(path: Path, live: str) -> dict:
     missing = public - documented
     if missing:
         raise ValueError(f"{path.name}: exported names with no cell that defines them: {', '.join(sorted(missing))}")
-    title = next(i for i, c in enumerate(cells) if c['cell_type'] == 'markdown')
-    cells.insert(title + 1, markdown(live))
+    if live:  # under the title
+        title = next(i for i, c in enumerate(cells) if c['cell_type'] == 'markdown')
+        cells.insert(title + 1, markdown(live))
     nb['cells'] = cells
     nb['metadata'].pop('widgets', None)
     return nb
@@ -300,7 +305,6 @@ def write_source():
         shutil.rmtree(SOURCE)
     SOURCE.mkdir(parents=True)
     shutil.copytree(NBS / 'images', SOURCE / 'images')
-    names = []
     for path in notebooks():
         name = path.stem
         live = (
@@ -313,7 +317,7 @@ def write_source():
                 f"https://colab.research.google.com/github/{config['user']}/{config['repo']}/blob/{config['branch']}"
             )
             live += f' Or run it on [Colab]({colab}/nbs/{path.name}): its first cell installs grok_explore.'
-        nb = page(path, live if name != 'index' else '')
+        nb = page(path, live if name != 'index' else None)
         if name == 'index':
             toc = []
             for caption, wanted in TOC:
@@ -321,12 +325,9 @@ def write_source():
                 toc.append('```{toctree}\n:hidden:\n:caption: ' + caption + '\n\n' + '\n'.join(entries) + '\n```')
             toc.append('```{toctree}\n:hidden:\n:caption: Measurements\n\nbenchmarks\n```')
             nb['cells'] += [markdown(t) for t in toc]
-            nb['cells'] = [c for c in nb['cells'] if c['cell_type'] != 'markdown' or c['source']]
         (SOURCE / path.name).write_text(json.dumps(nb, indent=1, ensure_ascii=False), encoding='utf-8')
-        names.append(name)
     benchmarks = (ROOT / 'benchmarks' / 'README.md').read_text(encoding='utf-8')
     (SOURCE / 'benchmarks.md').write_text(benchmarks, encoding='utf-8')
-    return names
 
 
 def build(workers: int = 2) -> bool:
