@@ -4,16 +4,17 @@
 
 # %% auto #0
 __all__ = ['DEVICE_ENV', 'DEVICE_KINDS', 'STREAMS', 'DTYPES', 'check_int', 'check_number', 'check_choice', 'device_available',
-           'get_device', 'stream_seed', 'generator', 'seed_everything', 'as_dtype', 'default_dtype']
+           'get_device', 'stream_seed', 'generator', 'seed_everything', 'as_dtype', 'default_dtype', 'streams_view']
 
 # %% ../nbs/00_core.ipynb #97a638e0
 import hashlib
 import os
 import random
 from contextlib import contextmanager
-
 import numpy as np
 import torch
+
+from .view import View, dropdown, int_slider
 
 # %% ../nbs/00_core.ipynb #eb75b8bd
 def _allowed(kind: str, low=None, high=None, low_open: bool = False, high_open: bool = False) -> str:
@@ -157,3 +158,23 @@ def default_dtype(dtype: str | torch.dtype):
         yield new
     finally:
         torch.set_default_dtype(old)
+
+# %% ../nbs/00_core.ipynb #3f2d257e
+def streams_view(**values) -> View:
+    "Seed, number of draws -> the first normal draws of every stream in `STREAMS`, and their correlations."
+    controls = {'seed': int_slider(0, 0, 99, 1, 'seed'), 'draws': dropdown([100, 1000, 10_000], 1000, 'draws')}
+    compute = lambda v: torch.stack([torch.randn(v['draws'], generator=generator(v['seed'], s)) for s in STREAMS])
+    return View('one seed, many streams', controls, compute, _draw_streams, **values)
+
+
+def _draw_streams(figure, draws: torch.Tensor, values: dict) -> str:  # draws: (streams, n)
+    left, right = figure.subplots(1, 2)
+    left.imshow(draws[:, :40], cmap='RdBu_r', vmin=-2.5, vmax=2.5, aspect='auto', interpolation='nearest')
+    right.imshow(torch.corrcoef(draws), cmap='RdBu_r', vmin=-1, vmax=1, interpolation='nearest')
+    for ax in (left, right):
+        ax.set_yticks(range(len(STREAMS)), STREAMS, fontsize=8)
+    left.set(xlabel='draw', title=f"first 40 draws of each stream, seed {values['seed']}")
+    right.set_xticks(range(len(STREAMS)), STREAMS, fontsize=7, rotation=90)
+    right.set_title(f"correlation over {values['draws']:,} draws", fontsize=10)
+    off = (torch.corrcoef(draws) - torch.eye(len(STREAMS))).abs().max().item()
+    return f"seed {values['seed']}: the largest correlation between two streams is {off:.3f}"

@@ -4,16 +4,17 @@
 
 # %% auto #0
 __all__ = ['OPERATIONS', 'ENCODINGS', 'is_prime', 'ModularConfig', 'generator_of', 'residue_order', 'modular_table',
-           'split_indices', 'one_hot_pairs', 'TensorData', 'ModularData', 'modular_tokens', 'modular_arithmetic']
+           'split_indices', 'one_hot_pairs', 'TensorData', 'ModularData', 'modular_tokens', 'modular_arithmetic',
+           'data_view']
 
 # %% ../nbs/01_data.ipynb #8f153ceb
 import dataclasses
 from dataclasses import dataclass
-
 import torch
 import torch.nn.functional as F
 
 from .core import as_dtype, check_choice, check_int, check_number, generator, get_device
+from .view import View, dropdown, float_slider, int_slider
 
 # %% ../nbs/01_data.ipynb #d728c973
 OPERATIONS = {'+': 'add', '-': 'sub', '*': 'mul', '/': 'div'}  # symbol -> name; '/' needs a prime modulus
@@ -217,3 +218,39 @@ def modular_arithmetic(
         vocab_size=vocab,
         config=config,
     )
+
+# %% ../nbs/01_data.ipynb #0ea2c6db
+def data_view(**values) -> View:
+    "p, operation, train share, seed -> the table of `a ∘ b mod p` and which pairs are for training."
+    controls = {
+        'p': dropdown([7, 11, 12, 13, 23, 31, 59, 97], 13, 'p'),
+        'operation': dropdown(list(OPERATIONS), '+', 'operation'),
+        'train_fraction': float_slider(0.5, 0.1, 0.9, 0.05, 'train share'),
+        'seed': int_slider(0, 0, 9, 1, 'split seed'),
+    }
+    compute = lambda v: modular_arithmetic(
+        ModularConfig(v['p'], v['operation'], v['train_fraction'], v['seed']), device='cpu'
+    )
+    return View('the modular task and its split', controls, compute, _draw_table, **values)
+
+
+def _draw_table(figure, data: ModularData, values: dict) -> str:
+    p, operation = data.config.p, data.config.operation
+    a, b, c = modular_table(p, operation)
+    table, split = torch.full((p, p), float('nan')), torch.full((p, p), float('nan'))
+    table[a, b] = c.float()
+    split[a, b] = 0.0
+    train_a, train_b = data.x_train[:, :p].argmax(1), data.x_train[:, p:].argmax(1)
+    split[train_a, train_b] = 1.0
+    left, right = figure.subplots(1, 2)
+    left.imshow(table, cmap='twilight', interpolation='nearest')
+    left.set_title(f'c = a {operation} b mod {p} (colour: c)', fontsize=10)
+    right.imshow(split, cmap='coolwarm_r', vmin=0, vmax=1, interpolation='nearest')
+    rows = ', '.join(f'{x} {operation} {y} = {z}' for x, y, z in zip(train_a[:3], train_b[:3], data.y_train[:3]))
+    right.set_title(f'blue: {data.n_train} train pairs, red: {data.n_test} test', fontsize=10)
+    right.set_xlabel(f'training rows: {rows}, …')
+    for ax in (left, right):
+        ax.set_ylabel('a')
+    left.set_xlabel('b')
+    share = data.n_train / (data.n_train + data.n_test)
+    return f'{data.name}: {data.n_train} train / {data.n_test} test pairs ({share:.0%})'

@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['PIECEWISE_LINEAR', 'PROPOSALS', 'PENALTY_FLOOR', 'activation_jvp', 'mlp_jvp', 'coordinate_proposal',
-           'sparse_directions', 'mlp_with_jvp', 'mlp_with_jacobian_penalty', 'fused_jacobian_penalty']
+           'sparse_directions', 'mlp_with_jvp', 'mlp_with_jacobian_penalty', 'fused_jacobian_penalty', 'estimator_view']
 
 # %% ../nbs/05a_input_jvp.ipynb #15e14aa0
 import torch
@@ -12,8 +12,12 @@ from torch import nn
 from torch.nn import functional as F
 from torch.autograd.function import once_differentiable
 
-from .core import check_choice
-from .models import MLP, Abs
+from .core import check_choice, generator, stream_seed
+from .images import digits
+from .jacobian import jacobian_norm
+from .learner import Learner
+from .models import Abs, MLP
+from .view import View, dropdown
 
 # %% ../nbs/05a_input_jvp.ipynb #aff94dbd
 PIECEWISE_LINEAR = (nn.ReLU, nn.LeakyReLU, Abs, nn.Identity)  # σ(z) = σ'(z)·z and σ'' = 0: the fused path's activations
@@ -252,3 +256,43 @@ def fused_jacobian_penalty(
     q = coordinate_proposal(model, proposal)
     indices, values = _draw_coordinates(len(x) if rows is None else len(rows), x.shape[1], n_coordinates, generator, q)
     return mlp_with_jacobian_penalty(model, x, indices.to(x.device), values.to(x.device), rows, P)
+
+# %% ../nbs/05a_input_jvp.ipynb #1c6c3785
+def estimator_view(**values) -> View:
+    "Proposal, coordinates and directions per input -> 200 draws of the fused penalty against the exact Jacobian norm."
+    controls = {
+        'network': dropdown(['initial', 'trained'], 'trained', 'network'),
+        'proposal': dropdown(list(PROPOSALS), 'columns', 'coordinates drawn'),
+        'n_coordinates': dropdown([1, 2, 4, 8], 1, 'coordinates per direction'),
+        'n_projections': dropdown([1, 2, 4, 8], 2, 'directions per input'),
+    }
+    return View("the fused penalty's estimate", controls, _penalty_draws, _draw_estimates, **values)
+
+
+def _penalty_draws(values: dict, draws: int = 200) -> dict:
+    data = digits(n_train=500, seed=0, device='cpu', dtype='float32')
+    torch.manual_seed(stream_seed(0, 'init'))
+    model = MLP([64, 128, 10], bias=False)
+    if values['network'] == 'trained':
+        Learner(model, data, lr=1e-3, weight_decay=1.0, metrics_every=None, progress=False).fit(1000)
+    x, g = data.x_test[:100], generator(0, 'directions')
+    exact = jacobian_norm(model, x).mean().item()
+    with torch.no_grad():
+        estimates = [
+            fused_jacobian_penalty(
+                model, x, values['n_projections'], values['n_coordinates'], values['proposal'], None, g
+            )
+            for _ in range(draws)
+        ]
+    return {'exact': exact, 'estimates': torch.tensor([e for _, e in estimates]) / exact}
+
+
+def _draw_estimates(figure, result: dict, values: dict) -> str:
+    ax = figure.subplots()
+    ratios = result['estimates']
+    ax.hist(ratios, bins=30, color='C0')
+    ax.axvline(1.0, color='k', lw=1, label=f"exact mean ||J||_F = {result['exact']:.3g}")
+    ax.axvline(ratios.mean().item(), color='C3', ls='--', label=f'mean of the estimates: {ratios.mean().item():.3f}×')
+    ax.set(xlabel='estimate / exact', ylabel='draws', title=f'{len(ratios)} draws of the fused penalty')
+    ax.legend(fontsize=7)
+    return f'estimate {ratios.mean().item():.3f}× exact on average, spread (std) {ratios.std().item():.3f}'

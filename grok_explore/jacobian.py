@@ -5,11 +5,18 @@
 # %% auto #0
 __all__ = ['input_jacobian', 'jacobian_norm', 'projected_jacobian_norm', 'jacobian_norm_estimate', 'centroid',
            'centroid_alignment', 'pc1_share', 'jacobian_input_alignment', 'jacobian_norm_metric',
-           'centroid_alignment_metric', 'pc1_share_metric']
+           'centroid_alignment_metric', 'pc1_share_metric', 'centroid_view']
 
 # %% ../nbs/05_jacobian.ipynb #32c4e837
 import torch
 from torch.func import jacrev, vmap
+import ipywidgets as widgets
+
+from .core import stream_seed
+from .images import digits
+from .learner import Learner
+from .models import MLP
+from .view import View, dropdown, int_slider
 
 # %% ../nbs/05_jacobian.ipynb #390b709d
 def _outputs(model, x):  # (B, D) -> (B, C): scalar models get C = 1
@@ -121,3 +128,47 @@ def pc1_share_metric(learner, x, y) -> float:
 
 
 pc1_share_metric.__name__ = 'pc1_share'
+
+# %% ../nbs/05_jacobian.ipynb #fbeab747
+def centroid_view(**values) -> View:
+    "Training steps, seed, a test digit -> the digit, its centroid and its centroid alignment among 200 test digits."
+    controls = {
+        'steps': dropdown([0, 300, 1000, 3000], 1000, 'training steps'),
+        'seed': int_slider(0, 0, 9, 1, 'seed'),
+    }
+    example = lambda result: widgets.IntSlider(
+        value=0, min=0, max=len(result['x']) - 1, description='test digit', continuous_update=False
+    )
+    return View('the centroid of a digit', controls, _centroids, _draw_centroid, {'example': example}, **values)
+
+
+def _centroids(values: dict) -> dict:
+    data = digits(n_train=500, seed=values['seed'], device='cpu', dtype='float32')
+    torch.manual_seed(stream_seed(values['seed'], 'init'))
+    model = MLP([64, 128, 10], bias=False)
+    if values['steps']:
+        Learner(model, data, lr=1e-3, metrics_every=None, progress=False, seed=values['seed']).fit(values['steps'])
+    x = data.x_test[:200]  # (200, 64)
+    with torch.no_grad():
+        summed = model(x).sum(1)  # (200,)
+    return {'x': x, 'centroid': centroid(model, x), 'alignment': centroid_alignment(model, x), 'summed': summed}
+
+
+def _draw_centroid(figure, result: dict, values: dict) -> str:
+    i = values['example']
+    x, mu, alignment = result['x'][i], result['centroid'][i], result['alignment']
+    image, centre, spread = figure.subplots(1, 3, width_ratios=[1, 1, 2])
+    image.imshow(x.reshape(8, 8), cmap='gray_r')
+    image.set_title(f'test digit {i}')
+    limit = mu.abs().max().item() or 1.0
+    centre.imshow(mu.reshape(8, 8), cmap='RdBu_r', vmin=-limit, vmax=limit)
+    centre.set_title('centroid μ = Jᵀ1')
+    for ax in (image, centre):
+        ax.set_xticks([])
+        ax.set_yticks([])
+    spread.hist(alignment, bins=30, color='C0')
+    spread.axvline(alignment[i].item(), color='C3', label=f'this digit: {alignment[i].item():.2f}')
+    spread.set(xlabel='cos(μ, x)', ylabel='test digits', title=f"after {values['steps']:,} steps")
+    spread.legend(fontsize=7)
+    dot = torch.dot(mu, x).item()
+    return f"cos(μ, x) = {alignment[i].item():.3f}; ⟨μ, x⟩ = {dot:.4f}, Σ f_k(x) = {result['summed'][i].item():.4f}"

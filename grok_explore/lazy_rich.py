@@ -6,20 +6,19 @@
 __all__ = ['FAST', 'NARROW', 'FIG1', 'OUTCOME_COLOURS', 'CommitteeSetting', 'LazyTrajectory', 'lazy_trajectory',
            'target_spectrum', 'plot_spectrum', 'sampling_error', 'lazy_limit', 'LazyRichRun', 'lazy_rich_run',
            'plot_run', 'AlphaSweep', 'alpha_sweep', 'plot_alpha_sweep', 'outcome_map', 'plot_outcome_map',
-           'network_alpha_sweep']
+           'network_alpha_sweep', 'alpha_view']
 
 # %% ../nbs/09c_lazy_rich.ipynb #00597c70
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
-
 import matplotlib.pyplot as plt
 import pandas as pd
 import torch
 from torch import nn
 from tqdm.auto import tqdm
 
-from .core import check_int, check_number, get_device
 from .committee_dynamics import CommitteeSweep, committee_sweep
+from .core import check_int, check_number, get_device
 from .learner import Learner, MetricsCallback, outcome
 from .models import Committee
 from .ntk import committee_ntk, kernel_regression, ntk_metric
@@ -27,6 +26,7 @@ from .recipe import CommitteeNet, Setting, TeacherTask
 from .scaling import LazyRich
 from .sufficient_stats import sufficient_statistics_metric
 from .synthetic import polynomial_teacher
+from .view import View, dropdown, log_slider
 
 # %% ../nbs/09c_lazy_rich.ipynb #b00ef7bd
 @dataclass
@@ -482,3 +482,39 @@ def network_alpha_sweep(
             }
         )
     return pd.DataFrame(rows).set_index('alpha').astype({'fit_step': 'Int64', 'generalise_step': 'Int64'})
+
+# %% ../nbs/09c_lazy_rich.ipynb #8ff1d638
+def alpha_view(sweep: AlphaSweep, **values) -> View:
+    "α and a loss threshold -> that α's losses beside the lazy limit, and every α's outcome at that threshold."
+    if not isinstance(sweep, AlphaSweep):
+        raise TypeError(f"sweep must be an AlphaSweep (from alpha_sweep), got {type(sweep).__name__}")
+    alphas = sweep.runs.alphas.tolist()
+    controls = {
+        'alpha': dropdown([(f'{a:g}', a) for a in alphas], alphas[len(alphas) // 2], 'α'),
+        'threshold': log_slider(0.1, -2, 0, 'loss threshold'),
+    }
+    compute = lambda v: sweep.table(v['threshold'])
+    return View('lazy or rich, α by α', controls, compute, lambda f, t, v: _draw_alpha(f, sweep, t, v), **values)
+
+
+def _draw_alpha(figure, sweep: AlphaSweep, table: pd.DataFrame, values: dict) -> str:
+    left, right = figure.subplots(1, 2)
+    row, steps = sweep.runs.alphas.tolist().index(values['alpha']), sweep.runs.steps[1:]
+    left.plot(steps, sweep.runs.train_loss[row, 1:], label='train')
+    left.plot(steps, sweep.runs.test_loss[row, 1:], label='test (closed form)')
+    left.plot(steps, sweep.lazy.test_loss[1:].cpu(), 'k:', label='linearised model, test')
+    left.axhline(sweep.k0_loss, color='grey', lw=1, label='K₀ regression')
+    left.axhline(values['threshold'], color='grey', ls='--', lw=0.8)
+    left.set(xscale='log', yscale='log', xlabel='step', ylabel='loss', title=f"α = {values['alpha']:g}")
+    left.legend(fontsize=7)
+    last = sweep.runs.steps[-1]
+    for alpha, fit, generalise, result in zip(table.index, table.fit_step, table.generalise_step, table.outcome):
+        colour, size = OUTCOME_COLOURS[result], 10 if alpha == values['alpha'] else 6
+        right.plot(alpha, last if pd.isna(fit) else fit, 'o', color=colour, ms=size, mfc='none')
+        right.plot(alpha, last if pd.isna(generalise) else generalise, 's', color=colour, ms=size)
+    right.set(xscale='log', yscale='log', xlabel='α', ylabel='step (at the top: not by the end)')
+    right.set_title(f"circle: train < {values['threshold']:g}, square: test; colour: outcome", fontsize=9)
+    chosen = table.loc[values['alpha']]
+    return (
+        f"α = {values['alpha']:g}: {chosen.outcome} (fit at {chosen.fit_step}, generalise at {chosen.generalise_step})"
+    )

@@ -6,7 +6,7 @@
 __all__ = ['EVENTS', 'LOSSES', 'OPTIMIZERS', 'OUTCOMES', 'History', 'CancelFit', 'Callback', 'loss_metric', 'accuracy',
            'parameter_norm_metric', 'log_spaced_steps', 'next_log_step', 'MetricsCallback', 'StopWhen', 'grokked',
            'after_grokking', 'NaNGuard', 'half_mse', 'loss_function', 'Learner', 'grokking_steps', 'outcome',
-           'plot_accuracy', 'Checkpoint', 'ProgressCallback', 'KeepWeights']
+           'plot_accuracy', 'Checkpoint', 'ProgressCallback', 'KeepWeights', 'callbacks_view']
 
 # %% ../nbs/04_learner.ipynb #d1e2aac9
 import json
@@ -15,14 +15,16 @@ import time
 import warnings
 from collections.abc import Callable, Iterable
 from pathlib import Path
-
 import matplotlib.pyplot as plt
 import torch
 import torch.nn.functional as F
 from tqdm.auto import tqdm
 
-from .core import as_dtype, check_int, check_number, generator, get_device
+from .core import as_dtype, check_int, check_number, generator, get_device, seed_everything
+from .data import modular_arithmetic
+from .models import MLP
 from .scaling import LazyRich
+from .view import View, dropdown, int_slider
 
 # %% ../nbs/04_learner.ipynb #35504fa0
 class History(list):
@@ -574,3 +576,39 @@ class KeepWeights(Callback):
 
     def after_fit(self, learner):
         self.keep(learner)
+
+# %% ../nbs/04_learner.ipynb #a64235aa
+def callbacks_view(**values) -> View:
+    "Steps, metric interval, parameter-norm record, early stop -> the history a short modular run leaves."
+    controls = {
+        'steps': dropdown([500, 1000, 3000], 3000, 'steps'),
+        'metrics_every': dropdown([10, 50, 200], 50, 'metrics every'),
+        'norm': dropdown([('off', False), ('on', True)], True, 'record the parameter norm'),
+        'stop': dropdown([('off', False), ('once grokked', True)], True, 'stop'),
+        'seed': int_slider(0, 0, 9, 1, 'seed'),
+    }
+    return View('callbacks on a short run', controls, _callback_run, _draw_history, **values)
+
+
+def _callback_run(values: dict) -> History:
+    seed_everything(values['seed'])
+    data = modular_arithmetic(p=23, train_fraction=0.8, seed=values['seed'], device='cpu')
+    every = values['metrics_every']
+    callbacks = [MetricsCallback(every, [parameter_norm_metric], splits=('train',))] if values['norm'] else []
+    callbacks += [StopWhen(grokked(), 'test accuracy reached 95%')] if values['stop'] else []
+    model = MLP([46, 128, 23])
+    learner = Learner(model, data, lr=3e-3, weight_decay=1.0, callbacks=callbacks, metrics_every=every, progress=False)
+    return learner.fit(values['steps'])
+
+
+def _draw_history(figure, history: History, values: dict) -> str:
+    left, right = figure.subplots(1, 2)
+    plot_accuracy(history, ax=left)
+    steps, norms = history.series('train', 'parameter_norm')
+    if steps:
+        right.plot(steps, norms, color='C2')
+        right.set(xlabel='step', ylabel='||θ||', title='parameter norm (a MetricsCallback)')
+    else:
+        right.text(0.5, 0.5, 'parameter norm not recorded:\nswitch it on', ha='center', va='center')
+        right.set_axis_off()
+    return f'{len(history)} records; {history.stop_reason}'

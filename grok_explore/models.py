@@ -4,18 +4,19 @@
 
 # %% auto #0
 __all__ = ['ACTIVATIONS', 'Abs', 'MLP', 'captured_outputs', 'committee_weights', 'Committee', 'Transformer', 'operand_embedding',
-           'embedding_spectrum', 'neuron_frequency_share']
+           'embedding_spectrum', 'neuron_frequency_share', 'init_view']
 
 # %% ../nbs/02_models.ipynb #e603505c
 import math
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-
 import torch
 from torch import nn
 
-from .core import as_dtype, check_choice, check_int, check_number, generator
+from .core import as_dtype, check_choice, check_int, check_number, generator, stream_seed
 from .data import residue_order
+from .images import digits
+from .view import View, dropdown, int_slider
 
 # %% ../nbs/02_models.ipynb #9b3a73d9
 class Abs(nn.Module):
@@ -221,3 +222,37 @@ def neuron_frequency_share(model: nn.Module, p: int, operation: str = '+') -> fl
     its strongest frequency, averaged. Near 1: each reads one wave."""
     power = _residue_power(model, p, operation)[1:]  # frequency 0 is the column's mean
     return (power.max(0).values / power.sum(0).clamp_min(1e-300)).mean().item()
+
+# %% ../nbs/02_models.ipynb #19d2e122
+def init_view(**values) -> View:
+    "Init scale, width, depth, biases -> the distribution of a fresh MLP's outputs on digits, and its parameter norm."
+    controls = {
+        'init_scale': dropdown([0.25, 0.5, 1.0, 2.0, 4.0, 8.0], 1.0, 'init scale'),
+        'width': dropdown([16, 64, 256, 1024], 64, 'width'),
+        'depth': int_slider(2, 1, 4, 1, 'hidden layers'),
+        'bias': dropdown([('no', False), ('yes', True)], False, 'biases'),
+        'seed': int_slider(0, 0, 9, 1, 'init seed'),
+    }
+    return View('initial outputs', controls, _initial_outputs, _draw_outputs, **values)
+
+
+def _initial_outputs(values: dict) -> dict:
+    x = digits(n_train=500, device='cpu', dtype='float32').x_train  # (500, 64) in [0, 1]
+    torch.manual_seed(stream_seed(values['seed'], 'init'))
+    widths = [64] + [values['width']] * values['depth'] + [10]
+    model = MLP(widths, bias=values['bias'], init_scale=values['init_scale'])
+    with torch.no_grad():
+        outputs = model(x)  # (500, 10)
+    norm = torch.sqrt(sum(p.pow(2).sum() for p in model.parameters())).item()
+    return {'outputs': outputs, 'norm': norm, 'layers': len(widths) - 1}
+
+
+def _draw_outputs(figure, result: dict, values: dict) -> str:
+    left, right = figure.subplots(1, 2)
+    outputs = result['outputs']
+    left.hist(outputs.flatten(), bins=60, color='C0')
+    left.set(xlabel='initial output f_k(x) on 500 digits', ylabel='count', title='initial outputs')
+    right.bar(['output std', 'parameter norm'], [outputs.std().item(), result['norm']], color=['C0', 'C1'])
+    right.set_yscale('log')
+    right.set_title(f"×{values['init_scale']:g} init, {result['layers']} layers of width {values['width']}")
+    return f"output std {outputs.std().item():.3g}, parameter norm {result['norm']:.3g}"

@@ -5,16 +5,18 @@
 # %% auto #0
 __all__ = ['NTK_METHODS', 'ntk_loop', 'parameter_jacobian', 'mlp_ntk', 'committee_ntk', 'empirical_ntk', 'ntk_matvec',
            'kernel_target_alignment', 'kernel_alignment', 'relative_kernel_change', 'kernel_regression',
-           'lazy_prediction', 'lazy_test_loss', 'ntk_metric']
+           'lazy_prediction', 'lazy_test_loss', 'ntk_metric', 'ntk_view']
 
 # %% ../nbs/06_ntk.ipynb #5f60e762
 import torch
 from torch.func import functional_call, jacrev, jvp, vjp, vmap
 
 from .core import check_choice
-from .learner import loss_function
-from .models import MLP, Committee
-from .scaling import Centered
+from .learner import Learner, loss_function, loss_metric
+from .models import Committee, MLP
+from .scaling import Centered, LazyRich
+from .synthetic import polynomial_teacher
+from .view import View, dropdown, int_slider, log_slider
 
 # %% ../nbs/06_ntk.ipynb #7becfc26
 def ntk_loop(model: torch.nn.Module, x1: torch.Tensor, x2: torch.Tensor | None = None) -> torch.Tensor:  # -> (B1, B2)
@@ -221,3 +223,47 @@ def ntk_metric(max_points: int = 256, centered: bool = False):
 
     metric.__name__ = 'ntk'
     return metric
+
+# %% ../nbs/06_ntk.ipynb #adf06ac7
+def ntk_view(**values) -> View:
+    "α, width, steps -> the NTK spectrum before and after training, and its alignment with the target."
+    controls = {
+        'alpha': log_slider(0.1, -1, 2, 'α'),
+        'width': dropdown([20, 100, 500], 100, 'width N'),
+        'steps': dropdown([300, 1000, 3000], 1000, 'steps'),
+        'seed': int_slider(0, 0, 9, 1, 'seed'),
+    }
+    return View('the NTK before and after training', controls, _kernels, _draw_kernels, **values)
+
+
+def _kernels(values: dict, eta0: float = 50.0) -> dict:
+    data = polynomial_teacher(40, 120, 1, values['seed'], device='cpu', dtype='float64')
+    model = Committee(40, values['width'], epsilon=0.5, seed=values['seed'], dtype='float64')
+    learner = Learner(
+        model, data, 'half_mse', 'sgd', scaling=LazyRich(values['alpha'], eta0), metrics_every=None, progress=False
+    )
+    K0 = empirical_ntk(learner.model, data.x_train)  # (120, 120)
+    learner.fit(values['steps'])
+    K = empirical_ntk(learner.model, data.x_train)
+    return {
+        'spectra': [torch.linalg.eigvalsh(k / k.trace()).flip(0) for k in (K0, K)],
+        'target': [kernel_target_alignment(k, data.y_train, centered=True) for k in (K0, K)],
+        'change': relative_kernel_change(K, K0),
+        'to_initial': kernel_alignment(K, K0),
+        'train_loss': loss_metric(learner, data.x_train, data.y_train),
+    }
+
+
+def _draw_kernels(figure, result: dict, values: dict) -> str:
+    left, right = figure.subplots(1, 2)
+    for spectrum, label, style in zip(result['spectra'], ('K₀ (start)', f"K after {values['steps']:,} steps"), '-o'):
+        left.semilogy(range(1, 41), spectrum[:40].clamp_min(1e-12), style, ms=3, label=label)
+    left.set(xlabel='eigenvalue rank', ylabel='eigenvalue / trace', title='NTK spectrum on 120 training inputs')
+    left.legend(fontsize=7)
+    names = ['target alignment\nat start', 'target alignment\nafter', 'alignment\nwith K₀']
+    right.bar(names, result['target'] + [result['to_initial']], color=['C0', 'C1', 'C2'])
+    right.set(ylim=(0, 1), title=f"α = {values['alpha']:g}: ||K − K₀|| / ||K₀|| = {result['change']:.3g}")
+    return (
+        f"α = {values['alpha']:g}: kernel moved {result['change']:.3g}, target alignment "
+        f"{result['target'][0]:.3f} → {result['target'][1]:.3f}, train loss {result['train_loss']:.3g}"
+    )

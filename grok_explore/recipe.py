@@ -4,23 +4,23 @@
 
 # %% auto #0
 __all__ = ['METHODS', 'ModularTask', 'DigitsTask', 'TeacherTask', 'ParityTask', 'MLPNet', 'TransformerNet', 'CommitteeNet',
-           'Setting', 'modular_mlp', 'modular_transformer', 'image_mlp', 'parity_mlp']
+           'Setting', 'modular_mlp', 'modular_transformer', 'image_mlp', 'parity_mlp', 'recipe_view']
 
 # %% ../nbs/09a_recipe.ipynb #8dd0d8092fe74a7c96281538738b07e2
 from dataclasses import dataclass
 from typing import Callable
-
 from torch import nn
 
 from .core import check_choice, seed_everything
 from .data import TensorData, modular_arithmetic
 from .images import digits
 from .jacobian import centroid_alignment_metric, jacobian_norm_metric
-from .learner import Learner, MetricsCallback
-from .models import MLP, Committee, Transformer
-from .regularisers import GrokAlign, Grokfast
+from .learner import Learner, MetricsCallback, plot_accuracy
+from .models import Committee, MLP, Transformer
+from .regularisers import GrokAlign, Grokfast, LAMBDAS
 from .scaling import LazyRich
 from .synthetic import polynomial_teacher, sparse_parity
+from .view import View, dropdown, int_slider
 
 # %% ../nbs/09a_recipe.ipynb #10185d26023b46108eb7d9f57d49d2b3
 @dataclass(frozen=True)
@@ -245,4 +245,43 @@ def parity_mlp(
         MLPNet((width,)),
         scaling=LazyRich(alpha, eta0),
         **options,
+    )
+
+# %% ../nbs/09a_recipe.ipynb #5b3d15e3
+def recipe_view(**values) -> View:
+    "Method, weight decay, λ, seed -> a short modular run of the recipe, and the knobs its learner received."
+    controls = {
+        'method': dropdown(list(METHODS), 'weight decay', 'method'),
+        'weight_decay': dropdown([0.0, 0.3, 1.0, 3.0], 1.0, 'weight decay'),
+        'lam': dropdown(LAMBDAS, 1e-2, 'GrokAlign λ'),
+        'seed': int_slider(0, 0, 9, 1, 'seed'),
+    }
+    return View('one recipe, several methods', controls, _recipe_run, _draw_recipe, **values)
+
+
+def _recipe_run(values: dict, steps: int = 2500) -> Learner:
+    options = dict(weight_decay=values['weight_decay'], lam=values['lam'], method=values['method'])
+    setting = modular_mlp(23, 0.8, 128, every=20, per_decade=None, jacobian_every=None, **options)
+    learner = setting.learner(values['seed'])
+    learner.fit(steps)
+    return learner
+
+
+def _received(learner: Learner) -> dict:
+    "What a learner was given: its optimiser's weight decay and learning rate, and its regularising callbacks."
+    group = learner.optimizer.param_groups[0]
+    callbacks = [type(c).__name__ + (f' λ={c.lam:g}' if hasattr(c, 'lam') else '') for c in learner.callbacks]
+    return {'weight decay': group['weight_decay'], 'lr': group['lr'], 'callbacks': callbacks}
+
+
+def _draw_recipe(figure, learner: Learner, values: dict) -> str:
+    left, right = figure.subplots(1, 2, width_ratios=[1.6, 1])
+    plot_accuracy(learner.history, ax=left)
+    left.set_title(f"method: {values['method']}", fontsize=10)
+    received = _received(learner)
+    lines = [f"weight decay {received['weight decay']:g}", f"lr {received['lr']:g}"] + received['callbacks']
+    right.text(0, 1, 'the learner received:\n' + '\n'.join(lines), va='top', family='monospace', fontsize=8)
+    right.set_axis_off()
+    return f"{values['method']}: optimiser weight decay {received['weight decay']:g}, test accuracy " + (
+        f"{learner.history.last('test', 'accuracy'):.0%}"
     )

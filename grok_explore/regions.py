@@ -4,19 +4,21 @@
 
 # %% auto #0
 __all__ = ['SLOPES', 'GRID_CHUNK', 'Plane', 'plane_through', 'plane_along', 'RegionGrid', 'region_boundary', 'region_grid',
-           'plot_regions', 'regions_near', 'RegionsCallback', 'frame_strip', 'regions_movie', 'plot_region_curves']
+           'plot_regions', 'regions_near', 'RegionsCallback', 'frame_strip', 'regions_movie', 'plot_region_curves',
+           'regions_view']
 
 # %% ../nbs/10_regions.ipynb #70a346c5
 from dataclasses import dataclass
-
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
 from matplotlib.collections import PolyCollection
 
-from .core import check_int, check_number
+from .core import check_int, check_number, stream_seed
+from .images import digits
 from .learner import Callback
 from .models import MLP
+from .view import View, dropdown, int_slider
 
 # %% ../nbs/10_regions.ipynb #9b907aaa
 @dataclass
@@ -386,3 +388,29 @@ def plot_region_curves(history, axes=None):
         ax.set(xlabel='step', title=title)
         ax.legend(fontsize='small')
     return axes
+
+# %% ../nbs/10_regions.ipynb #00285a57
+def regions_view(**values) -> View:
+    "Width, depth, seed, colouring -> the linear regions of a random MLP on the plane through three digits."
+    controls = {
+        'width': dropdown([8, 16, 32, 64, 128], 32, 'width'),
+        'depth': int_slider(2, 1, 4, 1, 'hidden layers'),
+        'seed': int_slider(0, 0, 9, 1, 'init seed'),
+        'color': dropdown(['random', 'class'], 'random', 'colour'),
+    }
+    return View(
+        'linear regions of a random network', controls, _random_regions, _draw_regions, size=(5.0, 4.6), **values
+    )
+
+
+def _random_regions(values: dict, resolution: int = 160) -> RegionGrid:
+    torch.manual_seed(stream_seed(values['seed'], 'init'))
+    model = MLP([64] + [values['width']] * values['depth'] + [10])
+    x = digits(n_train=500, seed=0, device='cpu').x_train[:3]
+    return region_grid(model, plane_through(*x), resolution)
+
+
+def _draw_regions(figure, grid: RegionGrid, values: dict) -> str:
+    ax = plot_regions(grid, ax=figure.subplots(), color=values['color'], labels=['digit 1', 'digit 2', 'digit 3'])
+    ax.set_title(f"{values['depth']} × {values['width']} units: {grid.count:,} regions", fontsize=10)
+    return f"{grid.count:,} regions on a {grid.ids.shape[0]}² grid"

@@ -4,15 +4,18 @@
 
 # %% auto #0
 __all__ = ['SufficientStatistics', 'committee_statistics', 'population_mse', 'sufficient_statistics_loss',
-           'sufficient_statistics_metric']
+           'sufficient_statistics_metric', 'statistics_view']
 
 # %% ../nbs/07_sufficient_stats.ipynb #39dbf7fb
 from dataclasses import dataclass
-
 import torch
+import ipywidgets as widgets
 
+from .learner import KeepWeights, Learner
 from .models import Committee
-from .scaling import Centered, initial_parameters
+from .scaling import Centered, LazyRich, initial_parameters
+from .synthetic import polynomial_teacher
+from .view import View, int_slider, log_slider
 
 # %% ../nbs/07_sufficient_stats.ipynb #24259140
 @dataclass
@@ -68,3 +71,59 @@ def sufficient_statistics_metric(beta: torch.Tensor | None = None, loss: str = '
 
     metric.__name__ = 'sufficient_stats_loss'
     return metric
+
+# %% ../nbs/07_sufficient_stats.ipynb #df9e49de
+def statistics_view(**values) -> View:
+    "α, seed, a step -> ΔM beside ββᵀ, and the closed-form and measured test losses up to that step."
+    controls = {'alpha': log_slider(0.3, -1, 2, 'α'), 'seed': int_slider(0, 0, 9, 1, 'seed')}
+    step = lambda result: widgets.SelectionSlider(
+        options=result['steps'], value=result['steps'][-1], description='step', continuous_update=False
+    )
+    return View(
+        'sufficient statistics during training', controls, _statistics_run, _draw_statistics, {'step': step}, **values
+    )
+
+
+def _statistics_run(values: dict, steps: int = 3000, every: int = 100) -> dict:
+    data = polynomial_teacher(40, 120, 10_000, values['seed'], device='cpu', dtype='float64')
+    keeper = KeepWeights(every)
+    model = Committee(40, 100, epsilon=0.5, seed=values['seed'], dtype='float64')
+    learner = Learner(
+        model,
+        data,
+        'half_mse',
+        'sgd',
+        scaling=LazyRich(values['alpha'], 50.0),
+        callbacks=[keeper],
+        metrics_every=every,
+        progress=False,
+    )
+    learner.fit(steps)
+    stats = {}
+    for step, state in keeper.states.items():
+        learner.model.load_state_dict(state)
+        stats[step] = committee_statistics(learner.model)
+    return {'steps': sorted(stats), 'stats': stats, 'beta': data.beta, 'history': learner.history}
+
+
+def _draw_statistics(figure, result: dict, values: dict) -> str:
+    step, beta = values['step'], result['beta']
+    stats = result['stats'][step]
+    delta, target = stats.alpha * stats.epsilon * stats.M, torch.outer(beta, beta)  # the quadratic part of f̃, and ββᵀ
+    left, middle, right = figure.subplots(1, 3, width_ratios=[1, 1, 1.6])
+    limit = target.abs().max().item()
+    for ax, matrix, title in ((left, delta, f'αε·ΔM at step {step:,}'), (middle, target, 'ββᵀ (teacher)')):
+        ax.imshow(matrix, cmap='RdBu_r', vmin=-limit, vmax=limit)
+        ax.set_title(title, fontsize=9)
+        ax.set_xticks([])
+        ax.set_yticks([])
+    history = result['history']
+    closed = [sufficient_statistics_loss(result['stats'][s], beta) for s in result['steps']]
+    right.semilogy(*history.series('test', 'loss'), label='measured on 10,000 points')
+    right.semilogy(result['steps'], closed, '--', label='closed form from (Δw̄, ΔM)')
+    right.axvline(step, color='grey', lw=1)
+    right.set(xlabel='step', ylabel='test loss', title=f"α = {values['alpha']:g}")
+    right.legend(fontsize=7)
+    cosine = (delta * target).sum() / (delta.norm() * target.norm()).clamp_min(1e-30)
+    loss = closed[result['steps'].index(step)]
+    return f"step {step:,}: cos(ΔM, ββᵀ) = {cosine.item():.3f}, closed-form test loss {loss:.3g}"
