@@ -170,11 +170,12 @@ def streams_view(**values) -> View:
 def _draw_streams(figure, draws: torch.Tensor, values: dict) -> str:  # draws: (streams, n)
     left, right = figure.subplots(1, 2)
     left.imshow(draws[:, :40], cmap='RdBu_r', vmin=-2.5, vmax=2.5, aspect='auto', interpolation='nearest')
-    right.imshow(torch.corrcoef(draws), cmap='RdBu_r', vmin=-1, vmax=1, interpolation='nearest')
+    correlation = torch.corrcoef(draws)  # (streams, streams)
+    right.imshow(correlation, cmap='RdBu_r', vmin=-1, vmax=1, interpolation='nearest')
     for ax in (left, right):
         ax.set_yticks(range(len(STREAMS)), STREAMS, fontsize=8)
     left.set(xlabel='draw', title=f"first 40 draws of each stream, seed {values['seed']}")
     right.set_xticks(range(len(STREAMS)), STREAMS, fontsize=7, rotation=90)
     right.set_title(f"correlation over {values['draws']:,} draws", fontsize=10)
-    off = (torch.corrcoef(draws) - torch.eye(len(STREAMS))).abs().max().item()
+    off = (correlation - torch.eye(len(STREAMS))).abs().max().item()
     return f"seed {values['seed']}: the largest correlation between two streams is {off:.3f}"

@@ -12,7 +12,7 @@ import torch
 from torch.func import jacrev, vmap
 import ipywidgets as widgets
 
-from .core import stream_seed
+from .core import seed_everything
 from .images import digits
 from .learner import Learner
 from .models import MLP
@@ -144,7 +144,7 @@ def centroid_view(**values) -> View:
 
 def _centroids(values: dict) -> dict:
     data = digits(n_train=500, seed=values['seed'], device='cpu', dtype='float32')
-    torch.manual_seed(stream_seed(values['seed'], 'init'))
+    seed_everything(values['seed'])  # weights from the seed's 'init' stream
     model = MLP([64, 128, 10], bias=False)
     if values['steps']:
         Learner(model, data, lr=1e-3, metrics_every=None, progress=False, seed=values['seed']).fit(values['steps'])

@@ -10,7 +10,7 @@ __all__ = ['hidden_linear_layers', 'preactivations', 'cross_polytope', 'local_co
 import torch
 from torch import nn
 
-from .core import check_int, check_number, generator, stream_seed
+from .core import check_int, check_number, generator, seed_everything
 from .models import MLP, captured_outputs
 from .view import View, dropdown, int_slider, log_slider
 
@@ -86,7 +86,7 @@ def complexity_view(**values) -> View:
 
 
 def _complexity_map(values: dict, resolution: int = 60) -> dict:
-    torch.manual_seed(stream_seed(values['seed'], 'init'))
+    seed_everything(values['seed'])  # weights from the seed's 'init' stream
     model = MLP([2, values['width'], values['width'], 1])
     axis = torch.linspace(-2, 2, resolution)
     points = torch.cartesian_prod(axis, axis).flip(1)  # (R², 2), x varying fastest

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 import torch
 from torch import nn
 
-from .core import as_dtype, check_choice, check_int, check_number, generator, stream_seed
+from .core import as_dtype, check_choice, check_int, check_number, generator, seed_everything
 from .data import residue_order
 from .images import digits
 from .view import View, dropdown, int_slider
@@ -238,7 +238,7 @@ def init_view(**values) -> View:
 
 def _initial_outputs(values: dict) -> dict:
     x = digits(n_train=500, device='cpu', dtype='float32').x_train  # (500, 64) in [0, 1]
-    torch.manual_seed(stream_seed(values['seed'], 'init'))
+    seed_everything(values['seed'])  # weights from the seed's 'init' stream
     widths = [64] + [values['width']] * values['depth'] + [10]
     model = MLP(widths, bias=values['bias'], init_scale=values['init_scale'])
     with torch.no_grad():

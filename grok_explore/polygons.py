@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 
-from .core import stream_seed
+from .core import seed_everything
 from .images import digits
 from .models import MLP
 from grok_explore.regions import (
@@ -294,7 +294,7 @@ def polygons_view(**values) -> View:
 
 
 def _exact_and_grid(values: dict) -> dict:
-    torch.manual_seed(stream_seed(values['seed'], 'init'))
+    seed_everything(values['seed'])  # weights from the seed's 'init' stream
     model = MLP([64] + [values['width']] * values['depth'] + [10])
     plane = plane_through(*digits(n_train=500, seed=0, device='cpu').x_train[:3])
     return {'exact': exact_regions(model, plane), 'grid': region_grid(model, plane, values['resolution'])}

@@ -14,7 +14,7 @@ import numpy as np
 import torch
 from matplotlib.collections import PolyCollection
 
-from .core import check_int, check_number, stream_seed
+from .core import check_int, check_number, seed_everything
 from .images import digits
 from .learner import Callback
 from .models import MLP
@@ -404,7 +404,7 @@ def regions_view(**values) -> View:
 
 
 def _random_regions(values: dict, resolution: int = 160) -> RegionGrid:
-    torch.manual_seed(stream_seed(values['seed'], 'init'))
+    seed_everything(values['seed'])  # weights from the seed's 'init' stream
     model = MLP([64] + [values['width']] * values['depth'] + [10])
     x = digits(n_train=500, seed=0, device='cpu').x_train[:3]
     return region_grid(model, plane_through(*x), resolution)

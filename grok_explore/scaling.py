@@ -13,7 +13,7 @@ from torch import nn
 from torch.func import functional_call, jvp
 import ipywidgets as widgets
 
-from .core import check_number, stream_seed
+from .core import check_number, seed_everything
 from .data import TensorData
 from .models import MLP
 from .view import View, dropdown, int_slider, log_slider
@@ -137,7 +137,7 @@ def _twin_runs(values: dict, eta0: float = 0.03, records: int = 10) -> dict:
     x = torch.linspace(-1, 1, 12, dtype=torch.float64).unsqueeze(1)  # (12, 1)
     data = TensorData(x, torch.sin(3 * x), x, torch.sin(3 * x), name='y = sin(3x)')
     grid = torch.linspace(-1.5, 1.5, 200, dtype=torch.float64).unsqueeze(1)  # (200, 1)
-    torch.manual_seed(stream_seed(values['seed'], 'init'))
+    seed_everything(values['seed'])  # weights from the seed's 'init' stream
     net = MLP([1, 256, 1], activation='tanh').double()
     twin = linearize(net)  # the same θ₀
     learners = [
@@ -151,7 +151,10 @@ def _twin_runs(values: dict, eta0: float = 0.03, records: int = 10) -> dict:
                 learner.fit(chunk)
         with torch.no_grad():
             curves[step] = [learner.model(grid).squeeze(1) for learner in learners]  # model, twin: (200,)
-    return {'x': x, 'y': torch.sin(3 * x), 'grid': grid, 'curves': curves}
+    gaps = {
+        step: (model - twin).pow(2).mean().sqrt().item() for step, (model, twin) in curves.items()
+    }  # RMS on the grid
+    return {'x': x, 'y': torch.sin(3 * x), 'grid': grid, 'curves': curves, 'gaps': gaps}
 
 
 def _draw_twins(figure, result: dict, values: dict) -> str:
@@ -162,10 +165,8 @@ def _draw_twins(figure, result: dict, values: dict) -> str:
     left.scatter(result['x'], result['y'], color='k', s=12, label='training points')
     left.set(xlabel='x', ylabel='output', title=f"α = {values['alpha']:g}, after step {values['step']}")
     left.legend(fontsize=7)
-    steps = sorted(result['curves'])
-    gaps = [(result['curves'][s][0] - result['curves'][s][1]).pow(2).mean().sqrt().item() for s in steps]
-    right.plot(steps, gaps, marker='o')
+    gaps = result['gaps']
+    right.plot(list(gaps), list(gaps.values()), marker='o')
     right.axvline(values['step'], color='grey', lw=1)
     right.set(xlabel='step', ylabel='RMS distance on the grid', title='model − linearised twin')
-    gap = gaps[steps.index(values['step'])]
-    return f"α = {values['alpha']:g}: after step {values['step']} the two differ by {gap:.3g}"
+    return f"α = {values['alpha']:g}: after step {values['step']} the two differ by {gaps[values['step']]:.3g}"
