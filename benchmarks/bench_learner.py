@@ -12,7 +12,7 @@ import io
 import torch
 import torch.nn.functional as F
 
-from grok_explore.core import seed_everything
+from grok_explore.core import cpu_threads, seed_everything, training_threads
 from grok_explore.data import modular_arithmetic
 from grok_explore.learner import Learner
 from grok_explore.models import MLP, Committee
@@ -22,7 +22,12 @@ from common import alternating_medians, quick_flag, timed
 
 
 def bare_loop(model, data, steps, lr, weight_decay, every, classification):
-    "The straightforward loop: what one would write by hand."
+    "The straightforward loop: what one would write by hand (with the thread count the Learner chooses, to compare)."
+    with cpu_threads(sum(p.numel() for p in model.parameters()), data.x_train.device):
+        return _bare_loop(model, data, steps, lr, weight_decay, every, classification)
+
+
+def _bare_loop(model, data, steps, lr, weight_decay, every, classification):
     optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay)
     loss_fn = F.cross_entropy if classification else F.mse_loss
     records = []
@@ -74,7 +79,8 @@ def compare(name, make_model, data, steps, repeats, lr, weight_decay, classifica
 def main():
     quick = quick_flag(__doc__, 'fewer steps and repeats (under 2 minutes)')
     steps, repeats = (600, 3) if quick else (2000, 5)
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, device cpu")
+    threads = training_threads(sum(p.numel() for p in MLP([118, 128, 59]).parameters()))
+    print(f"torch {torch.__version__}, device cpu, {threads or torch.get_num_threads()} thread(s) in both loops")
 
     seed_everything(0)
     modular = modular_arithmetic(p=59, train_fraction=0.5, device='cpu')

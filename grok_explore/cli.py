@@ -8,6 +8,7 @@ __all__ = ['option', 'DemoConfig', 'DemoResult', 'AnnounceEvents', 'save_grokkin
 # %% ../nbs/90_cli.ipynb #9dbbc887
 import argparse
 import dataclasses
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -17,8 +18,16 @@ from pathlib import Path
 from matplotlib.figure import Figure
 from tqdm.auto import tqdm
 
-from .core import check_int, get_device
-from .learner import Callback, History, StopWhen, after_grokking, grokking_steps, plot_accuracy
+from .core import check_int, check_number, get_device
+from grok_explore.learner import (
+    Callback,
+    History,
+    StopWhen,
+    after_grokking,
+    divergence_advice,
+    grokking_steps,
+    plot_accuracy,
+)
 from .recipe import modular_mlp
 
 # %% ../nbs/90_cli.ipynb #8aeaa435
@@ -43,9 +52,38 @@ class DemoConfig:
     device: str | None = option(None, 'None: $GROK_EXPLORE_DEVICE, else cuda > mps > cpu')
     out: str = option('grok_explore_out', 'folder for grokking.png')
 
-    def __post_init__(self):
+    def __post_init__(self):  # checked before a folder is made or a tensor allocated (operation: by the data)
+        check_int('p', self.p, 2)
+        check_number('train_fraction', self.train_fraction, 0, 1, low_open=True, high_open=True)
         check_int('hidden', self.hidden, 1)
+        check_number('lr', self.lr, 0, low_open=True)
+        check_number('weight_decay', self.weight_decay, 0)
+        check_int('steps', self.steps, 1)
         check_int('eval_every', self.eval_every, 1)
+        check_int('seed', self.seed, 0, 2**32 - 1)
+        if not isinstance(self.out, str | Path) or not str(self.out):
+            raise ValueError(f"out must be a folder path, got {self.out!r}")
+        need, have = self.memory_needed(), _physical_memory()
+        if have and need > have / 2:
+            raise ValueError(
+                f"p={self.p} and hidden={self.hidden} need about {need / 2**30:,.1f} GiB, more than half of this "
+                f"machine's {have / 2**30:.1f} GiB: use a smaller --p or --hidden"
+            )
+
+    def memory_needed(self) -> int:
+        "Bytes the run needs, roughly: the p² one-hot pairs (float32), the weights with gradients and AdamW's state."
+        pairs, inputs = self.p**2, 2 * self.p
+        parameters = (inputs + 1) * self.hidden + (self.hidden + 1) * self.p
+        activations = pairs * (self.hidden + self.p) * 4 * 3  # forward values, gradients, one spare
+        return pairs * (inputs * 4 + 8) + parameters * 4 * 4 + activations
+
+
+def _physical_memory() -> int | None:
+    "This machine's memory in bytes (None where the system does not say)."
+    try:
+        return os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES')
+    except (AttributeError, ValueError, OSError):
+        return None
 
 
 @dataclass
@@ -93,11 +131,6 @@ def run_demo(config: DemoConfig | None = None, progress: bool = True, verbose: b
     "Train modular arithmetic until it groks (or `steps` run out), print the events, save `grokking.png`."
     config = dataclasses.replace(config or DemoConfig(), **kwargs)
     device = get_device(config.device)
-    out = Path(config.out)
-    try:
-        out.mkdir(parents=True, exist_ok=True)  # fail now, not after training
-    except OSError as error:
-        raise ValueError(f"out must be a folder that can be created, got {config.out!r} ({error.strerror})") from None
     recipe = modular_mlp(
         config.p,
         config.train_fraction,
@@ -113,6 +146,7 @@ def run_demo(config: DemoConfig | None = None, progress: bool = True, verbose: b
         [AnnounceEvents()] if verbose else []
     )
     learner = recipe.learner(config.seed, callbacks, progress, device)
+    out = _writable_folder(config.out)  # only once the settings are known to be good; before training
     data = learner.data
     if verbose:
         print(
@@ -123,15 +157,34 @@ def run_demo(config: DemoConfig | None = None, progress: bool = True, verbose: b
     history = learner.fit(config.steps)
     seconds = time.perf_counter() - start
     fit, grok = grokking_steps(history)
-    title = f'a {data.config.operation} b mod {config.p}, {config.train_fraction:.0%} of pairs for training'
-    figure = save_grokking_plot(history, out / 'grokking.png', title)
     if verbose:
-        if grok is None:
-            print(f"no grokking: test accuracy stayed below 95% for {history[-1][0]:,} steps; try more --steps")
+        if (history.stop_reason or '').startswith('diverged'):
+            print(f"{history.stop_reason}. {divergence_advice(learner, '--lr')}")
+        elif grok is None:
+            print(f"no grokking: test accuracy stayed below 95% for {learner.step:,} steps; try more --steps")
         elif fit:
             print(f"grokked {grok / fit:.0f}x later than it fitted ({seconds:.1f} s in all)")
+    title = f'a {data.config.operation} b mod {config.p}, {config.train_fraction:.0%} of pairs for training'
+    try:
+        figure = save_grokking_plot(history, out / 'grokking.png', title)
+    except OSError as error:  # e.g. the disk filled up during the run: the result above stands
+        print(f"could not save the plot to {out / 'grokking.png'}: {error.strerror or error}", file=sys.stderr)
+        figure = None
+    if verbose and figure is not None:
         print(f"saved {figure}")
     return DemoResult(history, fit, grok, seconds, figure)
+
+
+def _writable_folder(path: str | Path) -> Path:
+    "The folder `path`, created if missing; a ValueError if it cannot be created or written to."
+    out = Path(path)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ValueError(f"out must be a folder that can be created, got {str(path)!r} ({error.strerror})") from None
+    if not os.access(out, os.W_OK):
+        raise ValueError(f"out must be a folder you can write to, got {str(path)!r} (permission denied)")
+    return out
 
 # %% ../nbs/90_cli.ipynb #10f03094
 class _Parser(argparse.ArgumentParser):

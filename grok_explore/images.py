@@ -8,6 +8,8 @@ __all__ = ['TARGETS', 'MNIST_FILES', 'digits', 'mnist1d', 'read_idx', 'write_idx
 # %% ../nbs/01b_images.ipynb #63134cd4
 import functools
 import gzip
+import math
+import random
 import struct
 from pathlib import Path
 import numpy as np
@@ -64,11 +66,12 @@ def _mnist1d_arrays(n_samples: int, seed: int):
 
     args = get_dataset_args()
     args.num_samples, args.seed = n_samples, seed
-    state = np.random.get_state()  # make_dataset reseeds NumPy's global generator: put it back
+    state, python_state = np.random.get_state(), random.getstate()  # make_dataset reseeds both: put them back
     try:
         return make_dataset(args)
     finally:
         np.random.set_state(state)
+        random.setstate(python_state)
 
 
 def mnist1d(
@@ -95,14 +98,28 @@ MNIST_FILES = {
 
 
 def read_idx(path: str | Path) -> np.ndarray:
-    "Read an IDX file (the MNIST format), gzipped or not."
+    """Read an IDX file (the MNIST format), gzipped or not, checking its magic number, header and size; every error
+    names the file."""
     path = Path(path)
-    raw = (gzip.open if path.suffix == '.gz' else open)(path, 'rb').read()
-    zero, kind, ndim = struct.unpack('>HBB', raw[:4])
-    if zero != 0 or kind != 0x08:
-        raise ValueError(f"{path} is not an unsigned-byte IDX file")
-    shape = struct.unpack(f'>{ndim}I', raw[4 : 4 + 4 * ndim])
-    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim).reshape(shape)
+    try:
+        with (gzip.open if path.suffix == '.gz' else open)(path, 'rb') as file:
+            raw = file.read()
+    except FileNotFoundError:
+        raise
+    except (OSError, EOFError) as error:  # a broken gzip stream, a folder, no permission
+        raise ValueError(f"{path}: cannot be read ({error})") from None
+    zero, kind, ndim = struct.unpack('>HBB', raw[:4]) if len(raw) >= 4 else (None, None, 0)
+    if zero != 0 or kind != 0x08 or ndim == 0:
+        raise ValueError(f"{path} is not an unsigned-byte IDX file (magic number {raw[:4].hex()}, expected 000008dd)")
+    header = 4 + 4 * ndim
+    if len(raw) < header:
+        raise ValueError(f"{path}: the header of {ndim} dimensions needs {header} bytes, the file has {len(raw)}")
+    shape = struct.unpack(f'>{ndim}I', raw[4:header])
+    if len(raw) != header + math.prod(shape):
+        raise ValueError(
+            f"{path}: the header says shape {shape}, {header + math.prod(shape):,} bytes, the file has {len(raw):,}"
+        )
+    return np.frombuffer(raw, dtype=np.uint8, offset=header).reshape(shape)
 
 
 def write_idx(array: np.ndarray, path: str | Path):
@@ -138,6 +155,13 @@ def mnist(
             "path."
         )
     a = {key: read_idx(f) for key, f in found.items()}
+    for split in ('train', 'test'):
+        images, labels = a[f'x_{split}'], a[f'y_{split}']
+        if images.ndim != 3 or labels.ndim != 1 or len(images) != len(labels):
+            raise ValueError(
+                f"{found[f'x_{split}']} and {found[f'y_{split}']} do not match: images of shape {images.shape} "
+                f"(expected (n, rows, columns)) and labels of shape {labels.shape} (expected (n,))"
+            )
     data = _tensor_data(
         a['x_train'].reshape(len(a['x_train']), -1) / 255,
         a['y_train'],

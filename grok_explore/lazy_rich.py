@@ -18,7 +18,7 @@ from torch import nn
 from tqdm.auto import tqdm
 
 from .committee_dynamics import CommitteeSweep, committee_sweep
-from .core import check_int, check_number, get_device
+from .core import check_int, check_number, get_device, load_state, save_state
 from .learner import Learner, MetricsCallback, outcome
 from .models import Committee
 from .ntk import committee_ntk, kernel_regression, ntk_metric
@@ -213,7 +213,7 @@ def lazy_rich_run(
     ]
     recipe = setting.recipe(alpha, dtype, every=every, per_decade=per_decade)
     learner = recipe.learner(setting.seed, callbacks, progress, get_device(device))
-    learner.fit(steps)  # an interrupted or diverging run returns what it has
+    learner.fit(steps)  # a diverging run returns what it has (Ctrl-C reaches the caller, the learner kept)
     lazy, k0_loss = lazy_limit(setting, learner.data, sorted(set(learner.history.series('train', 'loss')[0])))
     return LazyRichRun(alpha, learner, lazy, k0_loss)
 
@@ -273,12 +273,12 @@ class AlphaSweep:
             'train_loss': self.lazy.train_loss.cpu(),
             'test_loss': self.lazy.test_loss.cpu(),
         }
-        torch.save({'setting': asdict(self.setting), 'runs': runs, 'lazy': lazy, 'k0_loss': self.k0_loss}, path)
+        save_state({'setting': asdict(self.setting), 'runs': runs, 'lazy': lazy, 'k0_loss': self.k0_loss}, path)
 
     @classmethod
     def load(cls, path) -> 'AlphaSweep':
         "An `AlphaSweep` saved by `save`."
-        state = torch.load(path, weights_only=True)
+        state = load_state(path, 'an AlphaSweep saved by AlphaSweep.save', ('setting', 'runs', 'lazy', 'k0_loss'))
         return cls(
             CommitteeSetting(**state['setting']),
             CommitteeSweep(**state['runs']),

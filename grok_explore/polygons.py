@@ -241,7 +241,7 @@ def _cut(
 def exact_regions(model: MLP, plane: Plane, eps: float = 1e-12) -> ExactRegions:
     """Cut the plane's extent layer by layer by every zero set (the first layer's lines all at once, later units one by
     one): each linear region as an exact polygon (float64)."""
-    weights, biases, slopes = _piecewise_linear(model)
+    weights, biases, slopes = _piecewise_linear(model, plane)
     device = weights[0].device
     u0, u1, v0, v1 = plane.extent
     box = torch.tensor([[[u0, v0], [u1, v0], [u1, v1], [u0, v1]]], dtype=torch.float64, device=device)

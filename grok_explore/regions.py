@@ -78,8 +78,9 @@ SLOPES = {
 }  # activation -> (slope below 0, slope above 0)
 
 
-def _piecewise_linear(model) -> tuple[list, list, tuple[float, float]]:
-    "Weights, biases (float64) and the activation's two slopes of a piecewise-linear `MLP`."
+def _piecewise_linear(model, plane: Plane | None = None) -> tuple[list, list, tuple[float, float]]:
+    """Weights, biases (float64) and the activation's two slopes of a piecewise-linear `MLP`, checked: finite, and
+    matching `plane`'s input dimension."""
     if not isinstance(model, MLP):
         raise TypeError(
             f"model must be an MLP (fully connected, piecewise-linear activation), got {type(model).__name__}"
@@ -96,6 +97,13 @@ def _piecewise_linear(model) -> tuple[list, list, tuple[float, float]]:
         else torch.zeros(layer.out_features, dtype=torch.float64, device=layer.weight.device)
         for layer in model.layers
     ]
+    if not all(torch.isfinite(t).all() for t in weights + biases):
+        raise ValueError("model's weights must be finite for linear regions, got NaN or inf (a diverged run?)")
+    if plane is not None and plane.origin.shape[-1] != weights[0].shape[1]:
+        raise ValueError(
+            f"plane must lie in the model's input space: the model takes {weights[0].shape[1]} inputs, the plane "
+            f"has {plane.origin.shape[-1]} dimensions"
+        )
     return weights, biases, SLOPES[model.activation_name](model.activation)
 
 # %% ../nbs/10_regions.ipynb #3f1522e6
@@ -169,7 +177,7 @@ def region_grid(model: MLP, plane: Plane, resolution: int = 512, chunk: int = GR
     probability about R²/2⁶⁵ (≈ 10⁻⁹ for 10⁵ regions)."""
     check_int('resolution', resolution, 2)
     check_int('chunk', chunk, 1)
-    weights, biases, _ = _piecewise_linear(model)
+    weights, biases, _ = _piecewise_linear(model, plane)
     device, dtype = model.input_weight.device, model.input_weight.dtype
     first = (
         (weights[0] @ plane.basis.to(weights[0].device).T).to(dtype),

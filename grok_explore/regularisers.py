@@ -201,6 +201,12 @@ class GrokAlign(Callback):
         self.generator = generator(check_int('seed', seed, 0), 'directions')
         self.estimate, self.penalty = None, None
 
+    def state_dict(self) -> dict:
+        return {'generator': self.generator.get_state()}  # where the random directions and subsets continue
+
+    def load_state_dict(self, state: dict):
+        self.generator.set_state(state['generator'].cpu())
+
     def before_fit(self, learner):
         self.estimate = jacobian_penalty(learner.model, learner.data.x_train, generator=self.generator, **self.options)
 
@@ -243,18 +249,24 @@ class Grokfast(Callback):
     ):
         self.momentum = check_number('momentum', momentum, 0, 1)
         self.amplification = check_number('amplification', amplification)
-        self.ema = {}
+        self.ema = {}  # parameter index -> EMA of its gradient
+
+    def state_dict(self) -> dict:
+        return {'ema': self.ema}
+
+    def load_state_dict(self, state: dict):
+        self.ema = dict(state['ema'])
 
     @torch.no_grad()
     def after_backward(self, learner):
-        for p in learner.model.parameters():
+        for i, p in enumerate(learner.model.parameters()):
             if p.grad is None:
                 continue
-            if p not in self.ema:
-                self.ema[p] = p.grad.clone()
+            if i not in self.ema:
+                self.ema[i] = p.grad.clone()
             else:
-                self.ema[p].mul_(self.momentum).add_(p.grad, alpha=1 - self.momentum)
-            p.grad.add_(self.ema[p], alpha=self.amplification)
+                self.ema[i].mul_(self.momentum).add_(p.grad, alpha=1 - self.momentum)
+            p.grad.add_(self.ema[i], alpha=self.amplification)
 
 
 class GrokfastMA(Callback):
@@ -270,14 +282,20 @@ class GrokfastMA(Callback):
     ):
         self.window_size = check_int('window_size', window_size, 1)
         self.amplification = check_number('amplification', amplification)
-        self.windows = {}
+        self.windows = {}  # parameter index -> its last window_size gradients
+
+    def state_dict(self) -> dict:
+        return {'windows': {i: list(window) for i, window in self.windows.items()}}
+
+    def load_state_dict(self, state: dict):
+        self.windows = {i: deque(grads, maxlen=self.window_size) for i, grads in state['windows'].items()}
 
     @torch.no_grad()
     def after_backward(self, learner):
-        for p in learner.model.parameters():
+        for i, p in enumerate(learner.model.parameters()):
             if p.grad is None:
                 continue
-            window = self.windows.setdefault(p, deque(maxlen=self.window_size))
+            window = self.windows.setdefault(i, deque(maxlen=self.window_size))
             window.append(p.grad.clone())
             if len(window) == self.window_size:
                 p.grad.add_(torch.stack(tuple(window)).mean(0), alpha=self.amplification)

@@ -7,6 +7,7 @@ __all__ = ['initial_parameters', 'Centered', 'LazyRich', 'input_weight_change', 
 
 # %% ../nbs/03_scaling.ipynb #34196165
 import copy
+import math
 from dataclasses import dataclass
 import torch
 from torch import nn
@@ -76,6 +77,15 @@ class LazyRich:
     def __post_init__(self):
         check_number('alpha', self.alpha, 0, low_open=True)
         check_number('eta0', self.eta0, 0, low_open=True)
+        try:
+            lr = self.eta0 / self.alpha**2
+        except (OverflowError, ZeroDivisionError):
+            lr = math.inf
+        if not (math.isfinite(lr) and lr > 0):
+            raise ValueError(
+                f"alpha and eta0 must give a learning rate η₀/α² that is a finite number > 0, got "
+                f"alpha={self.alpha!r}, eta0={self.eta0!r}"
+            )
 
     @property
     def lr(self) -> float:

@@ -106,7 +106,9 @@ def sparse_parity(
     check_int('n_bits', n_bits, 1)
     check_int('n_train', n_train, 1)
     check_int('n_test', n_test, 1)
-    check_int('k', k, 1, n_bits)
+    check_int('k', k, 1)
+    if k > n_bits:
+        raise ValueError(f"k must be at most n_bits: k={k} relevant bits of n_bits={n_bits}")
     teacher, g = _generators(seed)
     subset = torch.randperm(n_bits, generator=teacher)[:k].sort().values
     x = torch.randint(0, 2, (n_train + n_test, n_bits), generator=g) * 2 - 1

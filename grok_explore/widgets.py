@@ -272,26 +272,31 @@ class Dashboard(PictureBox):
     def _loop(self, steps: int):
         run, start = self.state.run, time.perf_counter()
         learner, end, shown, drawing = run.learner, run.learner.step + steps, 0.0, 0.0
+        current = lambda: self.state.run is run  # a Reset or Keep replaced the run: say nothing more about this one
         try:
             while learner.step < end and not self._stop:
                 learner.fit(min(self.experiment.chunk, end - learner.step))
                 reason = learner.history.stop_reason or ''
                 if not reason.startswith('finished'):
-                    break  # stopped, diverged or interrupted
+                    break  # stopped or diverged
                 if time.perf_counter() - shown > max(self.refresh, 2 * drawing):  # drawing at most a third of the time
                     begin = time.perf_counter()
-                    self._status(f'training {run.label}: {self._summary(run)} ({begin - start:.1f} s)')
-                    self._show()
+                    if current():
+                        self._status(f'training {run.label}: {self._summary(run)} ({begin - start:.1f} s)')
+                        self._show()
                     shown = time.perf_counter()
                     drawing = shown - begin
             reason = learner.history.stop_reason or ''
             done = 'stopped' if self._stop else 'finished' if reason.startswith('finished') else reason
-            self._status(f'{done}: {self._summary(run)} ({time.perf_counter() - start:.1f} s)')
+            if current():
+                self._status(f'{done}: {self._summary(run)} ({time.perf_counter() - start:.1f} s)')
         except Exception as error:  # keep the model and history, say what happened
-            self._status(f'error at step {learner.step}: {type(error).__name__}: {error}')
+            if current():
+                self._status(f'error at step {learner.step}: {type(error).__name__}: {error}')
         finally:  # the status is set before wait() sees the end
-            self.state.running = False
-            self._show()
+            if current():
+                self.state.running = False
+                self._show()
 
     def stop(self):
         "Ask the training run to stop (it stops after the current step)."
@@ -306,10 +311,17 @@ class Dashboard(PictureBox):
             time.sleep(0.01)
         return not self.state.running
 
+    def _halt(self):
+        "Stop training and wait for the training thread to end (it ends after the step under way)."
+        self.stop()
+        thread = getattr(self, 'thread', None)
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout=60)  # a step that takes longer: its late status is dropped (the run was replaced)
+        self.state.running = False
+
     def reset(self):
         "Stop, and put the current run back to its initial weights with a fresh optimiser and an empty history."
-        self.stop()
-        self.wait(5)
+        self._halt()
         if self.state.run is not None:
             self.state.run = self._build(self.state.run.values)
             self._status(f'reset {self.state.run.label} to its initial weights')
@@ -317,8 +329,7 @@ class Dashboard(PictureBox):
 
     def keep(self):
         "Keep the current run on the plots (dashed) to compare with the next one."
-        self.stop()
-        self.wait(5)
+        self._halt()
         if self.state.run is None:
             return self._status('nothing to keep yet: press Train first')
         self.state.kept.append(self.state.run)

@@ -26,10 +26,16 @@ def run(args, **kwargs):
         (['--device', 'tpu'], 'device must be'),
         (['--out', '/dev/null/plots'], 'out must be a folder'),
         (['--p', 'abc'], "invalid int value: 'abc'"),
+        (['--lr', 'inf'], 'lr must be a finite number > 0'),
+        (['--weight-decay', 'nan'], 'weight_decay must be a finite number >= 0'),
+        (['--p', '100000'], 'use a smaller --p or --hidden'),
+        (['--hidden', '1000000000'], 'use a smaller --p or --hidden'),
     ],
 )
-def test_bad_input_is_one_clear_line(args, needle):
-    result = run(COMMAND + ['demo'] + args)
+def test_bad_input_is_one_clear_line(args, needle, tmp_path):
+    out = tmp_path / 'plots'
+    result = run(COMMAND + ['demo', '--out', str(out)] + args)
+    assert not out.exists() or '--out' in args  # the folder is made only once the settings are good
     assert result.returncode == 2
     assert needle in result.stderr
     assert result.stderr.count('\n') == 1, result.stderr  # one line, no traceback

@@ -30,7 +30,7 @@ def test_notebook_ends_with_its_view(path):
     assert len(names) == 1, f'{path.name}: the last exported cell should define one view function, found {names}'
     shown, test = code[-2], code[-1]
     assert re.search(rf'\b{names[0]}\(', shown), f'{path.name}: the cell after the view should build and show it'
-    assert 'view.' in test and 'seconds < 10' in test, f'{path.name}: the last cell should drive the view and time it'
+    assert 'view.' in test, f'{path.name}: the last cell should drive the view and check what it shows'
     readme = (ROOT / 'README.md').read_text()
     assert f'`{names[0]}(' in readme, f'README.md: the notebook table should say what {names[0]} lets the reader move'
 
