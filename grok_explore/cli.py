@@ -18,7 +18,7 @@ from pathlib import Path
 from matplotlib.figure import Figure
 from tqdm.auto import tqdm
 
-from .core import check_int, check_number, get_device
+from .core import atomic_write, check_int, check_number, get_device
 from grok_explore.learner import (
     Callback,
     History,
@@ -122,9 +122,7 @@ def save_grokking_plot(history: History, path: Path, title: str = '') -> Path:
     "Draw `plot_accuracy` into a PNG at `path` (no GUI backend needed)."
     figure = Figure(figsize=(7, 4), layout='constrained')
     plot_accuracy(history, ax=figure.subplots()).set_title(title)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(path, dpi=120)
-    return path
+    return atomic_write(path, lambda temporary: figure.savefig(temporary, dpi=120))  # never half a PNG
 
 
 def run_demo(config: DemoConfig | None = None, progress: bool = True, verbose: bool = True, **kwargs) -> DemoResult:

@@ -17,7 +17,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 import numpy as np
 
-from .core import check_int, check_number
+from .core import atomic_write, check_int, check_number
 from .learner import History, Learner, StopWhen, after_grokking, grokking_steps, outcome
 from .recipe import METHODS, Setting
 from .view import View, dropdown, float_slider
@@ -85,9 +85,10 @@ class Comparison:
         "Write the runs and every history to one CSV file (one row per record)."
         frames = [h.to_frame().assign(method=m, seed=s) for (m, s), h in self.histories.items()]
         records = pd.concat(frames, ignore_index=True).assign(kind='record')
-        pd.concat([records, self.runs.assign(kind='run')], ignore_index=True).assign(
+        table = pd.concat([records, self.runs.assign(kind='run')], ignore_index=True).assign(
             setting=self.setting, threshold=self.threshold
-        ).to_csv(path, index=False)
+        )
+        atomic_write(path, lambda temporary: table.to_csv(temporary, index=False))
 
     @classmethod
     def combine(cls, *comparisons: 'Comparison') -> 'Comparison':
@@ -212,7 +213,8 @@ class Tuning:
 
     def save(self, path: str | Path):
         "Write the runs as CSV, with the method, so a tutorial can show and check the tuning."
-        self.runs.assign(method=self.method).to_csv(path, index=False)
+        table = self.runs.assign(method=self.method)
+        atomic_write(path, lambda temporary: table.to_csv(temporary, index=False))
 
     @classmethod
     def load(cls, path: str | Path) -> 'Tuning':

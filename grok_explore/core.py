@@ -183,7 +183,8 @@ def atomic_write(path: str | Path, write: Callable[[Path], None]) -> Path:
     moment leaves the old file or the new one, whole. Returns `path`."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
+    suffix = '.tmp' + ''.join(path.suffixes)  # writers that read the format from the name (.png, .csv.gz) still can
+    handle, name = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.stem}.', suffix=suffix)
     os.close(handle)
     temporary = Path(name)
     try:

@@ -313,6 +313,9 @@ def divergence_advice(learner, lr_name: str = 'learning rate') -> str:
     "What to try when a run diverges: a smaller learning rate (`lr_name`), naming this run's (and α under a scaling)."
     lr = learner.optimizer.param_groups[0]['lr']
     alpha = getattr(learner.model, 'alpha', None)
+    dtype = getattr(next(learner.model.parameters(), None), 'dtype', None)
+    if dtype in (torch.float16, torch.bfloat16):
+        return f'{dtype} overflows easily: try dtype=float32, or a smaller {lr_name} than {lr:g}.'
     if alpha is not None:
         return f'Try a smaller eta0 (the learning rate is η₀/α² = {lr:g} for α = {alpha:g}).'
     return f'Try a smaller {lr_name} than {lr:g}.'

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Callable
 from torch import nn
 
-from .core import check_choice, seed_everything
+from .core import check_choice, check_int, check_number, seed_everything
 from .data import TensorData, modular_arithmetic
 from .images import digits
 from .jacobian import centroid_alignment_metric, jacobian_norm_metric
@@ -150,8 +150,17 @@ class Setting:
     run_past: float = 1.25  # train until this many times the grok step (1: stop at it): the plots show what follows
     method: str = 'none'  # one of METHODS
 
-    def __post_init__(self):
+    def __post_init__(self):  # every number checked here, before a run starts
         check_choice('method', self.method, METHODS)
+        check_int('every', self.every, 1)
+        check_int('max_steps', self.max_steps, 1)
+        for name in ('per_decade', 'jacobian_every', 'batch_size'):
+            if getattr(self, name) is not None:
+                check_int(name, getattr(self, name), 1)
+        check_number('threshold', self.threshold, 0, 1, low_open=True)
+        check_number('run_past', self.run_past, 1)
+        check_number('lam', self.lam, 0)
+        check_number('weight_decay', self.weight_decay, 0)
 
     def regularisers(self, seed: int = 0) -> list:
         "The method's callbacks: GrokAlign (its random directions from `seed`) and/or Grokfast."

@@ -14,7 +14,7 @@ import numpy as np
 import torch
 from matplotlib.collections import PolyCollection
 
-from .core import check_int, check_number, seed_everything
+from .core import atomic_write, check_int, check_number, seed_everything
 from .images import digits
 from .learner import Callback
 from .models import MLP
@@ -365,13 +365,12 @@ def regions_movie(snapshots: list[tuple[int, RegionGrid]], path=None, color: str
 
     movie = animation.FuncAnimation(fig, draw, frames=len(snapshots), interval=1000 / fps)
     if path is not None:
-        path = str(path)
-        if path.endswith('.gif'):
-            movie.save(path, writer=animation.PillowWriter(fps=fps))
+        if str(path).endswith('.gif'):
+            atomic_write(path, lambda temporary: movie.save(temporary, writer=animation.PillowWriter(fps=fps)))
         elif animation.writers.is_available('ffmpeg'):
-            movie.save(path, writer='ffmpeg', fps=fps)
+            atomic_write(path, lambda temporary: movie.save(temporary, writer='ffmpeg', fps=fps))
         else:
-            raise ValueError(f"path must end in .gif (Pillow) unless ffmpeg is installed for {path!r}")
+            raise ValueError(f"path must end in .gif (Pillow) unless ffmpeg is installed for {str(path)!r}")
     plt.close(fig)
     return movie
 
