@@ -43,7 +43,8 @@ import matplotlib
 matplotlib.use('Agg')
 import torch
 
-from grok_explore.compare import Comparison, Tuning, compare, plot_comparison, run_method, tune
+from grok_explore.compare import Comparison, Tuning, compare, plot_comparison, tune
+from grok_explore.sweeps import run_method
 from grok_explore.core import seed_everything
 from grok_explore.data import TensorData
 from grok_explore.learner import Learner
