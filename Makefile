@@ -111,8 +111,9 @@ format: install  ## format notebooks, tests and benchmarks with ruff (lines <= 1
 nbtest:
 	$(BIN)/python nbs/_sphinx/docs.py execute
 
+# Two test processes (pytest-xdist), as nbtest runs two notebooks at a time: the suite takes about 6 minutes, not 10.
 pytest:
-	$(BIN)/python -m pytest tests -q -ra
+	$(BIN)/python -m pytest tests -q -ra -n 2
 
 # The browser test (tests/browser/) drives Debian's Chromium with Playwright (whose own browser download needs the
 # internet). Installed here when missing and we are root with apt-get; otherwise the test is skipped with its reason.

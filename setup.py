@@ -35,6 +35,7 @@ setuptools.setup(
     extras_require={
         'dev': shlex.split(cfg.get('dev_requirements', '')) + shlex.split(cfg.get('docs_requirements', '')),
         'docs': shlex.split(cfg.get('docs_requirements', '')),
+        'cluster': shlex.split(cfg.get('cluster_requirements', '')),
     },
     python_requires='>=' + min_python,
     long_description=open('README.md', encoding='utf-8').read(),

@@ -6,7 +6,6 @@
 __all__ = ['PANELS', 'Comparison', 'compare', 'plot_comparison', 'Tuning', 'tune', 'phase_diagram', 'comparison_view']
 
 # %% ../nbs/09b_compare.ipynb #9d8a8285
-import time
 from dataclasses import dataclass, field, replace
 from itertools import product
 from pathlib import Path
@@ -114,27 +113,33 @@ class Comparison:
 
 
 def compare(
-    setting: Setting, methods=METHODS, seeds=(0, 1, 2), max_steps: int | None = None, progress: bool = True
+    setting: Setting,
+    methods=METHODS,
+    seeds=(0, 1, 2),
+    max_steps: int | None = None,  # None: the setting's
+    progress: bool = True,
+    out: str | Path | None = None,  # folder: each finished run is saved there at once; a rerun skips saved runs
+    workers: int | None = None,  # processes for the sweep (None: one per core when there are enough runs)
 ) -> Comparison:
-    "Train `setting` with every method and seed (stopping each at the threshold); returns the `Comparison`."
-    rows, histories = [], {}
-    for method in methods:
-        for seed in seeds:
-            start = time.perf_counter()
-            learner = run_method(setting, method, seed, max_steps, progress=progress)
-            history = histories[(method, seed)] = learner.history
-            rows.append(
-                {
-                    'method': method,
-                    'seed': seed,
-                    'fit_step': history.first_step('train', 'accuracy', 0.99),
-                    'grok_step': history.first_step('test', 'accuracy', setting.threshold),
-                    'steps': learner.step,
-                    'test_accuracy': history.last('test', 'accuracy'),
-                    'seconds': time.perf_counter() - start,
-                }
-            )
-    return Comparison(setting.name, setting.threshold, pd.DataFrame(rows), histories)
+    """Train `setting` with every method and seed (stopping each at the threshold), as a `sweep` over the method:
+    the methods without a regulariser in the step train as ensembles. Returns the `Comparison`."""
+    if max_steps is not None:
+        setting = replace(setting, max_steps=check_int('max_steps', max_steps, 1))
+    result = sweep(setting, {'method': tuple(methods)}, seeds, out=out, progress=progress, workers=workers)
+    runs = result.runs
+    table = pd.DataFrame(
+        {
+            'method': runs.method,
+            'seed': runs.seed,
+            'fit_step': runs.fit_step.astype(float),  # NaN: did not fit
+            'grok_step': runs.grok_step.astype(float),  # NaN: did not reach the threshold
+            'steps': runs.steps,
+            'test_accuracy': runs.final_test_accuracy,
+            'seconds': runs.seconds,
+        }
+    )
+    histories = {(m, s): h for m, s, h in zip(runs.method, runs.seed, result.histories)}
+    return Comparison(setting.name, setting.threshold, table, histories)
 
 # %% ../nbs/09b_compare.ipynb #c97dbf41
 PANELS = (

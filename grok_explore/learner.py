@@ -345,6 +345,7 @@ def loss_function(loss: str | Callable, targets: torch.Tensor | None = None) -> 
     def fn(out, y):
         return base(out.squeeze(-1) if out.ndim == y.ndim + 1 and out.shape[-1] == 1 else out, y)
 
+    fn.base = base  # which loss: an ensemble batches cross-entropy itself
     return fn
 
 # %% ../nbs/04_learner.ipynb #053f3648

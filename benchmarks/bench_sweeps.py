@@ -1,0 +1,127 @@
+"""Sweeps: runs trained together as one ensemble (and in worker processes, or on Ray) against one by one, same runs.
+
+1. Dispatch-bound: K AdamW runs of modular addition p = 23, MLP 46-32-23, full batch, metrics every 100 steps, a fixed
+   number of steps: model-steps per second of `train_together` (one process, one thread) against `Learner.fit` run by
+   run, for K = 1 ... 128; the K = 32 ratio is the headline (rounds in turn, paired median). Also K = 32 as two
+   ensembles of 16 in two worker processes.
+2. Compute-bound: the 3 x 3 grid weight decay x train share of modular addition p = 59, MLP 118-128-59, seed 0, each
+   run until it groks (test accuracy 95%) or its step budget: `sweep(engine='one by one', workers=1)` against
+   `sweep()` (ensembles, one worker per core), wall time; the tables must be equal.
+3. Ray: the same 12-run sweep (the SMALL recipe, 2 weight decays x 2 train shares x 3 seeds) with `engine='ray'` on a
+   local Ray against the embedded engine (ensembles in two worker processes), both started and warmed first, in turns;
+   Ray's start-up (`start_ray`, import excluded) reported on its own.
+Both sides of each ratio run in this one script. `--quick`: K up to 32, fewer steps, smaller budgets.
+Usage: python benchmarks/bench_sweeps.py [--quick]
+"""
+
+import statistics
+import time
+from dataclasses import replace
+
+import pandas as pd
+import torch
+from joblib import Parallel, delayed
+
+from common import alternating_runs, paired_ratios, quick_flag, timed
+from grok_explore.recipe import modular_mlp
+from grok_explore.sweeps import SMALL, start_ray, sweep, train_together
+
+
+def tiny(seed: int):
+    setting = modular_mlp(p=23, train_fraction=0.7, width=32, lr=1e-2, every=100, per_decade=None, jacobian_every=None)
+    return setting.learner(seed)
+
+
+def one_by_one(K: int, steps: int) -> float:
+    learners = [tiny(seed) for seed in range(K)]
+    start = time.perf_counter()
+    for learner in learners:
+        learner.fit(steps)
+    return time.perf_counter() - start
+
+
+def together(seeds, steps: int) -> float:
+    torch.set_num_threads(1)
+    learners = [tiny(seed) for seed in seeds]
+    start = time.perf_counter()
+    train_together(learners, steps)
+    return time.perf_counter() - start
+
+
+def in_workers(K: int, steps: int) -> float:
+    halves = [range(0, K // 2), range(K // 2, K)]
+    parallel = Parallel(n_jobs=2)
+    parallel(delayed(together)(range(2), 5) for _ in halves)  # start the workers first: not counted
+    start = time.perf_counter()
+    parallel(delayed(together)(seeds, steps) for seeds in halves)
+    return time.perf_counter() - start
+
+
+def throughput(quick: bool) -> dict:
+    steps = 100 if quick else 400
+    sizes = (1, 4, 16, 32) if quick else (1, 4, 16, 32, 64, 128)
+    torch.set_num_threads(1)
+    measures = {'one by one': lambda: one_by_one(8, steps) / 8, 'ensemble': lambda: together(range(32), steps) / 32}
+    rounds = alternating_runs(measures, 2 if quick else 3)  # seconds per run, K = 32 against one by one, in turns
+    ratio = paired_ratios(rounds, 'ensemble')['one by one']
+    reference = statistics.median(rounds['one by one'])
+    print(f'one by one: {reference / steps * 1e3:.3f} ms per model-step (8 runs of {steps} steps, median of rounds)')
+    print('| K | ensemble ms per model-step | model-steps/s vs one by one |')
+    print('|---|---|---|')
+    for K in sizes:
+        seconds = statistics.median(rounds['ensemble']) if K == 32 else together(range(K), steps) / K
+        shown = ratio if K == 32 else reference / seconds
+        print(f'| {K} | {seconds / steps * 1e3:.3f} | {shown:.2f}x |')
+    workers = reference / (in_workers(32, steps) / 32)
+    print(f'K = 32 as two ensembles of 16 in two worker processes: {workers:.2f}x')
+    return {'ensemble_throughput_ratio_k32': ratio, 'ensemble_throughput_ratio_k32_workers': workers}
+
+
+def phase_grid(quick: bool) -> dict:
+    steps = 600 if quick else 3000
+    setting = modular_mlp(p=59, train_fraction=0.7, width=128, max_steps=steps, every=20, jacobian_every=None)
+    axes = {'weight_decay': (0.3, 1.0, 3.0), 'train_fraction': (0.5, 0.7, 0.9)}
+    start = time.perf_counter()
+    alone = sweep(setting, axes, progress=False, engine='one by one', workers=1)
+    alone_seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    batched = sweep(setting, axes, progress=False)
+    batched_seconds = time.perf_counter() - start
+    how = ['seconds', 'engine']
+    pd.testing.assert_frame_equal(batched.runs.drop(columns=how), alone.runs.drop(columns=how))
+    grid = batched.runs.pivot(index='weight_decay', columns='train_fraction', values='outcome')
+    print(f'3 x 3 grid, p = 59, MLP 118-128-59, at most {steps:,} steps; outcomes (the same both ways):')
+    print(grid.to_markdown())
+    print(f'one by one {alone_seconds:.1f} s, sweep() {batched_seconds:.1f} s ({sorted(set(batched.runs.engine))})')
+    return {'phase_diagram_speedup': alone_seconds / batched_seconds}
+
+
+def ray_engine(quick: bool) -> dict:
+    import ray
+
+    startup = start_ray()
+    setting = replace(SMALL, max_steps=300 if quick else 1200)
+    axes = {'weight_decay': (0.3, 1.0), 'train_fraction': (0.7, 0.9)}
+    run = lambda **how: timed(lambda: sweep(setting, axes, seeds=(0, 1, 2), progress=False, **how))
+    warm = replace(setting, max_steps=5)
+    sweep(warm, axes, seeds=(0, 1), progress=False, engine='ray')  # Ray's worker processes start on the first tasks
+    sweep(warm, axes, seeds=(0, 1), progress=False, workers=2)  # and joblib's on the first sweep with workers
+    rounds = alternating_runs({'embedded': lambda: run(), 'ray': lambda: run(engine='ray')}, 2 if quick else 3)
+    ray.shutdown()
+    for name, seconds in rounds.items():
+        print(f"12 runs, {name}: {', '.join(f'{s:.1f} s' for s in seconds)}")
+    print(f'Ray start-up (import excluded): {startup:.1f} s')
+    return {'ray_overhead_ratio': paired_ratios(rounds, 'embedded')['ray'], 'ray_startup_s': startup}
+
+
+def main():
+    quick = quick_flag(__doc__)
+    print(f'torch {torch.__version__}, {torch.get_num_threads()} threads available')
+    figures = throughput(quick) | phase_grid(quick) | ray_engine(quick)
+    print()
+    for key, value in figures.items():
+        print(f'{key} = {value:.2f}')
+
+
+if __name__ == '__main__':
+    main()
