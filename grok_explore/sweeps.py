@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
+from types import SimpleNamespace
 import matplotlib.pyplot as plt
 import pandas as pd
 import torch
@@ -382,6 +383,7 @@ def train_together(
             due = any(cb is not None and cb.due(l.step + 1) for l in ensemble.learners for cb in [batched[id(l)]])
             outputs = ensemble.evaluate() if due else {}
             finished, finite = [], torch.isfinite(losses).tolist()
+            blown = {id(learner) for learner, ok in zip(ensemble.learners, finite) if not ok}
             for k, learner in enumerate(ensemble.learners):
                 mine = {split: out[k] for split, out in outputs.items()}
                 if _after_step(learner, finite[k], ends[id(learner)], batched[id(learner)], mine):
@@ -390,7 +392,7 @@ def train_together(
                 done = [ensemble.learners[k] for k in finished]
                 ensemble.drop(finished)
                 for learner in done:
-                    if learner.history.stop_reason.startswith('loss not finite'):
+                    if id(learner) in blown:
                         diverged.append(learner)
                         continue
                     learner.run_all('after_fit')
@@ -437,15 +439,12 @@ def _after_step(learner: Learner, finite: bool, end: int, batched, outputs: dict
 
 
 def _record(learner: Learner, cb: MetricsCallback, outputs: dict):
-    "`cb.record(learner)` from outputs already computed: the same values, one forward pass for all runs."
-    for split, (_, y) in cb._sets.items():
+    """`cb.record(learner)` from outputs already computed (one forward pass for all runs): the same metric functions,
+    given a model that answers with the split's outputs."""
+    for split, (x, y) in cb._sets.items():
+        answered = SimpleNamespace(model=lambda _, out=outputs[split]: out, loss_fn=learner.loss_fn)
         for metric in cb.metrics:
-            if metric is loss_metric:
-                value = learner.loss_fn(outputs[split], y).item()
-            else:
-                labels = y.argmax(-1) if y.is_floating_point() else y
-                value = (outputs[split].argmax(-1) == labels).float().mean().item()
-            learner.history.log(learner.step, split, metric.__name__, value)
+            learner.history.log(learner.step, split, metric.__name__, metric(answered, x, y))
     cb.last_step, learner.recorded = learner.step, True
 
 # %% ../nbs/13_sweeps.ipynb #9ae95aca
