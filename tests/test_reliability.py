@@ -45,7 +45,10 @@ SAVE_LOOP = textwrap.dedent(
 def test_kill_during_saves_leaves_every_file_readable(tmp_path, delay):
     process = subprocess.Popen([sys.executable, '-c', SAVE_LOOP, str(tmp_path)], stdout=subprocess.PIPE, text=True)
     assert process.stdout.readline().strip() == 'ready'
-    time.sleep(delay)
+    deadline = time.monotonic() + 60  # on a loaded machine (tests in two processes) the first save can take a while
+    while not (tmp_path / 'checkpoint_0.pt').exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(delay)  # then kill somewhere in the later saves
     process.send_signal(signal.SIGKILL)
     process.wait()
     data = modular_arithmetic(p=31, device='cpu')
