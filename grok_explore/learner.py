@@ -776,13 +776,15 @@ class ProgressCallback(Callback):
 
 # %% ../nbs/04_learner.ipynb #46c2e2f8
 class KeepWeights(Callback):
-    """A copy of the model's weights every `every` steps and at the start and end of each fit, in `states` (step ->
-    state_dict)."""
+    """A copy of the model's weights every `every` steps, at each of `steps`, and at the start and end of each fit, in
+    `states` (step -> state_dict)."""
 
     order = 15
 
-    def __init__(self, every: int = 100):
-        self.every, self.states = check_int('every', every, 1), {}
+    def __init__(self, every: int | None = 100, steps: Iterable[int] = ()):  # every None: only at `steps`
+        self.every = None if every is None else check_int('every', every, 1)
+        self.steps = {check_int('steps', step, 0) for step in steps}
+        self.states = {}
 
     def keep(self, learner):
         self.states[learner.step] = {k: v.detach().clone() for k, v in learner.model.state_dict().items()}
@@ -791,7 +793,7 @@ class KeepWeights(Callback):
         self.keep(learner)
 
     def after_step(self, learner):
-        if learner.step % self.every == 0:
+        if learner.step in self.steps or (self.every is not None and learner.step % self.every == 0):
             self.keep(learner)
 
     def after_fit(self, learner):
