@@ -397,6 +397,13 @@ MAX_LR = 1e15  # larger learning rates overflow inside the optimisers (float32)
 CHECKPOINT_FORMAT = 'grok_explore checkpoint 1'  # marks a file written by Learner.save
 
 
+def _betas(betas) -> tuple[float, float]:
+    "Adam's (β₁, β₂), checked: two numbers in [0, 1)."
+    if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+        raise ValueError(f"betas must be two numbers (β₁, β₂) in [0, 1), got {betas!r}")
+    return tuple(check_number(f'betas[{i}]', b, 0, 1, high_open=True) for i, b in enumerate(betas))
+
+
 class Learner:
     "Train `model` on `data` (a `TensorData`) with callbacks; `fit(steps)` can be called again to continue."
 
@@ -408,6 +415,7 @@ class Learner:
         optimizer: str | Callable = 'adamw',  # 'adamw', 'adam', 'sgd', or fn(params) -> torch.optim.Optimizer
         lr: float | None = None,  # None: 1e-3, or η₀/α² with a scaling
         weight_decay: float = 0.0,  # the optimiser's (decoupled for AdamW)
+        betas: tuple[float, float] | None = None,  # Adam's and AdamW's (β₁, β₂); None: torch's (0.9, 0.999)
         batch_size: int | None = None,  # None: full batch
         callbacks: Iterable[Callback] = (),  # added to the defaults below
         metrics_every: int | None = 100,  # add a MetricsCallback (None: none)
@@ -445,7 +453,7 @@ class Learner:
         self.model = model.to(device=device, dtype=float_dtype)
         self.loss_fn = loss_function(loss, self.data.y_train)
         check_fits(self.model, self.data, self.loss_fn)
-        self.optimizer = self._optimizer(optimizer, lr, weight_decay)
+        self.optimizer = self._optimizer(optimizer, lr, weight_decay, betas)
         self.batch_size, self.generator = batch_size, generator(seed, 'batches')
         defaults = (
             [NaNGuard()]
@@ -457,7 +465,9 @@ class Learner:
         self.penalties = {}  # name -> latest penalty tensor added by a regulariser (shown by the progress bar)
         self._order, self._position, self._interrupts = None, 0, 0
 
-    def _optimizer(self, optimizer, lr, weight_decay):
+    def _optimizer(self, optimizer, lr, weight_decay, betas=None):
+        if betas is not None and optimizer not in ('adam', 'adamw'):
+            raise ValueError(f"betas are Adam's and AdamW's: give optimizer='adam' or 'adamw', got {optimizer!r}")
         if callable(optimizer) and not isinstance(optimizer, str):
             return optimizer(self.model.parameters())
         if not isinstance(optimizer, str) or optimizer not in OPTIMIZERS:
@@ -465,7 +475,8 @@ class Learner:
                 f"optimizer must be one of {', '.join(map(repr, OPTIMIZERS))} or a function params -> Optimizer, got "
                 f"{optimizer!r}"
             )
-        return OPTIMIZERS[optimizer](self.model.parameters(), lr=lr, weight_decay=weight_decay)
+        options = {} if betas is None else {'betas': _betas(betas)}
+        return OPTIMIZERS[optimizer](self.model.parameters(), lr=lr, weight_decay=weight_decay, **options)
 
     def add_callbacks(self, *callbacks: Callback):
         "Add callbacks (kept sorted by `order`)."

@@ -15,7 +15,7 @@ from .core import check_choice, check_int, check_number, seed_everything
 from .data import TensorData, modular_arithmetic
 from .images import digits
 from .jacobian import centroid_alignment_metric, jacobian_norm_metric
-from .learner import Learner, MetricsCallback, plot_accuracy
+from .learner import Learner, MetricsCallback, _betas, plot_accuracy
 from .models import Committee, MLP, Transformer
 from .regularisers import GrokAlign, Grokfast, LAMBDAS
 from .scaling import LazyRich
@@ -135,6 +135,7 @@ class Setting:
     loss: str = 'cross_entropy'
     optimizer: str = 'adamw'  # 'adamw', 'adam' or 'sgd'
     lr: float | None = None  # None: 1e-3, or η₀/α² with a scaling
+    betas: tuple[float, float] | None = None  # Adam's and AdamW's (β₁, β₂); None: torch's (0.9, 0.999)
     weight_decay: float = 1.0  # the optimiser's, in the methods "with weight decay"; the others use 0
     batch_size: int | None = None  # None: full batch
     scaling: LazyRich | None = None  # Kumar et al.'s α and η₀
@@ -161,6 +162,8 @@ class Setting:
         check_number('run_past', self.run_past, 1)
         check_number('lam', self.lam, 0)
         check_number('weight_decay', self.weight_decay, 0)
+        if self.betas is not None:
+            _betas(self.betas)
 
     def regularisers(self, seed: int = 0) -> list:
         "The method's callbacks: GrokAlign (its random directions from `seed`) and/or Grokfast."
@@ -187,6 +190,7 @@ class Setting:
             optimizer=self.optimizer,
             lr=self.lr,
             weight_decay=self.weight_decay if 'weight decay' in self.method else 0.0,
+            betas=self.betas,
             batch_size=self.batch_size,
             scaling=self.scaling,
             metrics_every=self.every,

@@ -107,14 +107,14 @@ def point_key(setting: Setting, point: dict) -> str:
     return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
 
 # %% ../nbs/13_sweeps.ipynb #98213314
-def start_point(configured: Setting, seed: int, progress: bool = False, callbacks=()) -> Learner:
+def start_point(configured: Setting, seed: int, progress: bool = False, callbacks=(), device=None) -> Learner:
     """A fresh run of a point's recipe with its seed and stopping rule (until `run_past` times the step test accuracy
-    reaches the threshold), not trained yet; `callbacks` join the recipe's."""
+    reaches the threshold), not trained yet; `callbacks` join the recipe's; `device` None: the CPU."""
     past = check_number('run_past', configured.run_past, 1)
     stop = StopWhen(
         after_grokking(past, configured.threshold), 'grokked' if past == 1 else f'ran {past:g}× the grok step'
     )
-    return configured.learner(seed, [stop, *callbacks], progress)  # the seed reaches every random stream
+    return configured.learner(seed, [stop, *callbacks], progress, device)  # the seed reaches every random stream
 
 
 def run_method(

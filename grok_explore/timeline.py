@@ -6,9 +6,9 @@
 __all__ = ['LENSES', 'GROUPS', 'AdditionTable', 'addition_table', 'neuron_readout', 'sum_waves', 'sum_frequency_shares',
            'key_frequencies', 'progress_losses', 'progress_metric', 'region_count_metric', 'lens_metrics', 'log_grid',
            'replay', 'Timeline', 'timeline', 'normalised', 'halfway_step', 'halfway_steps', 'lead_table',
-           'plot_timeline', 'timeline_view']
+           'timelines_frame', 'timelines_from_frame', 'plot_timeline', 'timeline_view']
 
-# %% ../nbs/12_timeline.ipynb #ccc0a564
+# %% ../nbs/12_timeline.ipynb #56468f76
 import copy
 import math
 import time
@@ -42,7 +42,7 @@ from .regions import plane_through
 from .sweeps import start_point
 from .view import View, dropdown, int_slider
 
-# %% ../nbs/12_timeline.ipynb #ff21e8b6
+# %% ../nbs/12_timeline.ipynb #a738e224
 @dataclass
 class AdditionTable:
     "Every pair of `a + b mod p` as the model sees it, and which pairs it trained on."
@@ -73,7 +73,7 @@ def addition_table(data: ModularData) -> AdditionTable:
         raise ValueError("data's training pairs are not its config's split (was it subset or shuffled?)")
     return AdditionTable(x, c.to(x.device), a, b, train, test, p)
 
-# %% ../nbs/12_timeline.ipynb #536673f3
+# %% ../nbs/12_timeline.ipynb #3f3e9eb3
 @torch.no_grad()
 def neuron_readout(model: nn.Module, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """The last hidden layer's activations (B, N), the logits (B, C) and the linear map from the first to the second
@@ -92,7 +92,7 @@ def neuron_readout(model: nn.Module, x: torch.Tensor) -> tuple[torch.Tensor, tor
         raise TypeError(f"model must be an MLP or a Transformer, got {type(model).__name__}")
     return acts.double(), logits.double(), linear.double()
 
-# %% ../nbs/12_timeline.ipynb #82da1614
+# %% ../nbs/12_timeline.ipynb #ada8f8c9
 def sum_waves(table: AdditionTable) -> torch.Tensor:  # -> (2F, p²), F = p // 2
     """Unit vectors over all pairs: cos(2πk(a+b)/p) for k = 1 … F, then sin(2πk(a+b)/p): the waves of the sum that
     Nanda et al.'s algorithm builds its answer from."""
@@ -138,7 +138,7 @@ def progress_losses(model: nn.Module, table: AdditionTable, key: list[int]) -> d
         'excluded_loss': F.cross_entropy(excluded[table.train], table.c[table.train]).item(),
     }
 
-# %% ../nbs/12_timeline.ipynb #87bbb33a
+# %% ../nbs/12_timeline.ipynb #2c98574e
 def progress_metric(table: AdditionTable, key: list[int]):
     """A `MetricsCallback` metric (it ignores x, y: it reads every pair of `table`): the neurons' Fourier share
     (`models.neuron_frequency_share` of the first layer or embedding) and `progress_losses` for `key`."""
@@ -191,7 +191,7 @@ def lens_metrics(learner: Learner, table: AdditionTable | None, key: list[int]) 
         metrics.append(progress_metric(table, key))
     return metrics
 
-# %% ../nbs/12_timeline.ipynb #7165e462
+# %% ../nbs/12_timeline.ipynb #636f3c66
 def log_grid(last: int, points: int) -> list[int]:
     "`points` steps: 0, then `points` − 1 log-spaced steps from 1 to `last` (rounded; repeats merged)."
     check_int('last', last, 1)
@@ -236,12 +236,19 @@ def _lens_table(history: History) -> pd.DataFrame:
     return pd.DataFrame(columns)
 
 
-def timeline(setting: Setting, seed: int = 0, points: int = 40, key: list[int] | None = None, progress=False):
+def timeline(
+    setting: Setting,
+    seed: int = 0,
+    points: int = 40,  # snapshots, log-spaced up to the recipe's max_steps
+    key: list[int] | None = None,  # frequencies for the progress measures (None: the final model's key_frequencies)
+    progress: bool = False,
+    callbacks=(),  # join the run's (e.g. a time limit)
+    device=None,  # None: the CPU
+) -> Timeline:
     """Train `setting` with `seed` (its stopping rule), keep the weights at `points` log-spaced steps up to
-    `max_steps`, then record every lens on each: a `Timeline`. `key`: the frequencies for the progress measures
-    (None: `key_frequencies` of the final model)."""
+    `max_steps`, then record every lens on each: a `Timeline`."""
     keeper = KeepWeights(every=None, steps=log_grid(setting.max_steps, points))
-    learner = start_point(setting, seed, progress, callbacks=[keeper])
+    learner = start_point(setting, seed, progress, callbacks=[keeper, *callbacks], device=device)
     start = time.perf_counter()
     learner.fit(setting.max_steps)
     trained = time.perf_counter()
@@ -256,7 +263,7 @@ def timeline(setting: Setting, seed: int = 0, points: int = 40, key: list[int] |
     seconds = time.perf_counter() - trained
     return Timeline(_lens_table(history), fit, grok, key or [], seed, trained - start, seconds)
 
-# %% ../nbs/12_timeline.ipynb #d02d1026
+# %% ../nbs/12_timeline.ipynb #8fd43b08
 def normalised(lenses: pd.DataFrame) -> pd.DataFrame:
     "Each lens mapped to [0, 1] between its first and last value (`(v − v_start) / (v_end − v_start)`); flat: NaN."
     start, end = lenses.iloc[0], lenses.iloc[-1]
@@ -316,7 +323,49 @@ def lead_table(runs: list[Timeline]) -> pd.DataFrame:
     )
     return table.sort_values('median')
 
-# %% ../nbs/12_timeline.ipynb #7b6c9e76
+# %% ../nbs/12_timeline.ipynb #177a74a3
+def timelines_frame(runs: list[Timeline], setting: str = '') -> pd.DataFrame:
+    "Runs as one long table (step, lens, value, and each run's seed, steps, key frequencies, seconds): to save."
+    frames = []
+    for run in runs:
+        long = run.lenses.rename_axis('step').reset_index().melt(id_vars='step', var_name='lens', value_name='value')
+        frames.append(
+            long.assign(
+                seed=run.seed,
+                fit_step=run.fit_step,
+                grok_step=run.grok_step,
+                key=' '.join(map(str, run.key)),
+                train_seconds=run.train_seconds,
+                lens_seconds=run.lens_seconds,
+                setting=setting,
+            )
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
+def timelines_from_frame(frame: pd.DataFrame) -> list[Timeline]:
+    "The runs of a `timelines_frame` table (e.g. read back from a CSV), in seed order."
+    runs = []
+    for seed, rows in frame.groupby('seed'):
+        first = rows.iloc[0]
+        lenses = rows.pivot(index='step', columns='lens', values='value')
+        lenses = lenses[[lens for lens in LENSES if lens in lenses.columns]].rename_axis(columns=None)
+        step = lambda value: None if pd.isna(value) else int(value)
+        key = [int(k) for k in str(first.key).split()] if isinstance(first.key, str) else []
+        runs.append(
+            Timeline(
+                lenses,
+                step(first.fit_step),
+                step(first.grok_step),
+                key,
+                int(seed),
+                first.train_seconds,
+                first.lens_seconds,
+            )
+        )
+    return runs
+
+# %% ../nbs/12_timeline.ipynb #c3335c3e
 GROUPS = {  # lens families drawn in one colour family
     'accuracy and loss': ('train loss', 'test loss', 'train accuracy', 'test accuracy'),
     'weights and Jacobian': ('weight norm', 'Jacobian norm', 'centroid alignment'),
@@ -344,7 +393,7 @@ def plot_timeline(run: Timeline, lenses=None, ax=None):
     ax.legend(fontsize=7, loc='center left', bbox_to_anchor=(1.01, 0.5))
     return ax
 
-# %% ../nbs/12_timeline.ipynb #fb3b8b97
+# %% ../nbs/12_timeline.ipynb #d0b0fb4e
 def timeline_view(**values) -> View:
     """Train share, seed -> the timeline of modular addition p = 31 (weight decay 1, until twice the grok step); the
     `lenses` menu picks the family drawn (no new run)."""
