@@ -4,9 +4,11 @@
 
 # %% auto #0
 __all__ = ['ESTIMATORS', 'LAMBDAS', 'exact_jacobian_norm', 'JacobianPenalty', 'OutputProjection', 'ExactNorm', 'InputProjection',
-           'FusedInputProjection', 'jacobian_penalty', 'GrokAlign', 'L2', 'Grokfast', 'GrokfastMA', 'regulariser_view']
+           'FusedInputProjection', 'jacobian_penalty', 'GrokAlign', 'L2', 'Grokfast', 'GrokfastMA', 'NormSchedule',
+           'regulariser_view']
 
 # %% ../nbs/09_regularisers.ipynb #f2cb11d2
+import bisect
 from collections import deque
 
 import torch
@@ -299,6 +301,37 @@ class GrokfastMA(Callback):
             window.append(p.grad.clone())
             if len(window) == self.window_size:
                 p.grad.add_(torch.stack(tuple(window)).mean(0), alpha=self.amplification)
+
+# %% ../nbs/09_regularisers.ipynb #9ac885c6
+class NormSchedule(Callback):
+    """After every optimiser step, rescale every parameter by one factor so that `||θ||` follows `norms` (step ->
+    norm, linear in between, the last value after the last step)."""
+
+    order = 5  # before metrics (10): records see the rescaled weights
+
+    def __init__(self, norms: dict[int, float]):
+        if not isinstance(norms, dict) or not norms:
+            raise TypeError(f"norms must be a non-empty dict step -> norm, got {type(norms).__name__}")
+        self.steps = [check_int('norms (steps)', s, 0) for s in sorted(norms)]
+        self.norms = [check_number('norms (values)', norms[s], 0, low_open=True) for s in sorted(norms)]
+
+    def target(self, step: int) -> float:
+        "The norm the schedule asks for at `step`."
+        i = bisect.bisect_right(self.steps, step)
+        if i == 0:
+            return self.norms[0]
+        if i == len(self.steps):
+            return self.norms[-1]
+        s0, s1, n0, n1 = self.steps[i - 1], self.steps[i], self.norms[i - 1], self.norms[i]
+        return n0 + (n1 - n0) * (step - s0) / (s1 - s0)
+
+    @torch.no_grad()
+    def after_step(self, learner):
+        parameters = list(learner.model.parameters())
+        norm = torch.sqrt(sum(p.pow(2).sum() for p in parameters))
+        scale = self.target(learner.step) / norm
+        for p in parameters:
+            p.mul_(scale)
 
 # %% ../nbs/09_regularisers.ipynb #a615c7e0
 LAMBDAS = [
