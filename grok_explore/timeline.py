@@ -6,9 +6,10 @@
 __all__ = ['LENSES', 'GROUPS', 'AdditionTable', 'addition_table', 'neuron_readout', 'sum_waves', 'sum_frequency_shares',
            'key_frequencies', 'progress_losses', 'progress_metric', 'region_count_metric', 'lens_metrics', 'log_grid',
            'replay', 'Timeline', 'timeline', 'normalised', 'halfway_step', 'halfway_steps', 'lead_table',
-           'timelines_frame', 'timelines_from_frame', 'plot_timeline', 'timeline_view']
+           'adversarial_inputs', 'adversarial_accuracy_metric', 'timelines_frame', 'timelines_from_frame',
+           'plot_timeline', 'timeline_view']
 
-# %% ../nbs/12_timeline.ipynb #56468f76
+# %% ../nbs/12_timeline.ipynb #64fc05f8
 import copy
 import math
 import time
@@ -20,7 +21,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .core import check_int
+from .core import check_int, check_number
 from .data import ModularData, modular_table, modular_tokens, one_hot_pairs, split_indices
 from .jacobian import centroid_alignment_metric, jacobian_norm_metric
 from grok_explore.learner import (
@@ -42,7 +43,7 @@ from .regions import plane_through
 from .sweeps import start_point
 from .view import View, dropdown, int_slider
 
-# %% ../nbs/12_timeline.ipynb #a738e224
+# %% ../nbs/12_timeline.ipynb #4c52fcad
 @dataclass
 class AdditionTable:
     "Every pair of `a + b mod p` as the model sees it, and which pairs it trained on."
@@ -73,7 +74,7 @@ def addition_table(data: ModularData) -> AdditionTable:
         raise ValueError("data's training pairs are not its config's split (was it subset or shuffled?)")
     return AdditionTable(x, c.to(x.device), a, b, train, test, p)
 
-# %% ../nbs/12_timeline.ipynb #3f3e9eb3
+# %% ../nbs/12_timeline.ipynb #254e5e2a
 @torch.no_grad()
 def neuron_readout(model: nn.Module, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """The last hidden layer's activations (B, N), the logits (B, C) and the linear map from the first to the second
@@ -92,7 +93,7 @@ def neuron_readout(model: nn.Module, x: torch.Tensor) -> tuple[torch.Tensor, tor
         raise TypeError(f"model must be an MLP or a Transformer, got {type(model).__name__}")
     return acts.double(), logits.double(), linear.double()
 
-# %% ../nbs/12_timeline.ipynb #ada8f8c9
+# %% ../nbs/12_timeline.ipynb #77e8677b
 def sum_waves(table: AdditionTable) -> torch.Tensor:  # -> (2F, p²), F = p // 2
     """Unit vectors over all pairs: cos(2πk(a+b)/p) for k = 1 … F, then sin(2πk(a+b)/p): the waves of the sum that
     Nanda et al.'s algorithm builds its answer from."""
@@ -138,7 +139,7 @@ def progress_losses(model: nn.Module, table: AdditionTable, key: list[int]) -> d
         'excluded_loss': F.cross_entropy(excluded[table.train], table.c[table.train]).item(),
     }
 
-# %% ../nbs/12_timeline.ipynb #2c98574e
+# %% ../nbs/12_timeline.ipynb #1b1b2579
 def progress_metric(table: AdditionTable, key: list[int]):
     """A `MetricsCallback` metric (it ignores x, y: it reads every pair of `table`): the neurons' Fourier share
     (`models.neuron_frequency_share` of the first layer or embedding) and `progress_losses` for `key`."""
@@ -191,7 +192,7 @@ def lens_metrics(learner: Learner, table: AdditionTable | None, key: list[int]) 
         metrics.append(progress_metric(table, key))
     return metrics
 
-# %% ../nbs/12_timeline.ipynb #636f3c66
+# %% ../nbs/12_timeline.ipynb #8bfc7ce6
 def log_grid(last: int, points: int) -> list[int]:
     "`points` steps: 0, then `points` − 1 log-spaced steps from 1 to `last` (rounded; repeats merged)."
     check_int('last', last, 1)
@@ -263,7 +264,7 @@ def timeline(
     seconds = time.perf_counter() - trained
     return Timeline(_lens_table(history), fit, grok, key or [], seed, trained - start, seconds)
 
-# %% ../nbs/12_timeline.ipynb #8fd43b08
+# %% ../nbs/12_timeline.ipynb #e31ffe95
 def normalised(lenses: pd.DataFrame) -> pd.DataFrame:
     "Each lens mapped to [0, 1] between its first and last value (`(v − v_start) / (v_end − v_start)`); flat: NaN."
     start, end = lenses.iloc[0], lenses.iloc[-1]
@@ -323,7 +324,49 @@ def lead_table(runs: list[Timeline]) -> pd.DataFrame:
     )
     return table.sort_values('median')
 
-# %% ../nbs/12_timeline.ipynb #177a74a3
+# %% ../nbs/12_timeline.ipynb #468bb8fa
+def adversarial_inputs(
+    model: nn.Module,
+    x: torch.Tensor,  # (B, D) inputs in [low, high]
+    y: torch.Tensor,
+    loss_fn,  # (outputs, y) -> scalar loss, e.g. `learner.loss_fn`
+    eps: float,  # the L∞ radius
+    steps: int = 1,  # 1: FGSM; more: PGD with steps of 2.5 ε / steps (Madry et al.), no random start
+    low: float = 0.0,
+    high: float = 1.0,
+) -> torch.Tensor:  # (B, D)
+    """Inputs within ε of `x` (L∞, and inside [low, high]) that raise the loss: FGSM, one signed-gradient step of size
+    ε, or PGD, `steps` signed-gradient steps each projected back into the ball."""
+    check_number('eps', eps, 0)
+    check_int('steps', steps, 1)
+    size = eps if steps == 1 else 2.5 * eps / steps
+    adversarial = x.detach().clone()
+    for _ in range(steps):
+        adversarial.requires_grad_(True)
+        with torch.enable_grad():
+            (grad,) = torch.autograd.grad(loss_fn(model(adversarial), y), adversarial)
+        adversarial = adversarial.detach() + size * grad.sign()
+        adversarial = torch.minimum(torch.maximum(adversarial, x - eps), x + eps).clamp(low, high)
+    return adversarial
+
+
+def adversarial_accuracy_metric(eps: float, steps: int = 1):
+    """A `MetricsCallback` metric: accuracy on `adversarial_inputs` at radius `eps` (FGSM when `steps` = 1, else PGD),
+    inputs kept in [0, 1]."""
+    check_number('eps', eps, 0)
+    check_int('steps', steps, 1)
+
+    def metric(learner, x, y) -> float:
+        adversarial = adversarial_inputs(learner.model, x, y, learner.loss_fn, eps, steps)
+        with torch.no_grad():
+            predicted = learner.model(adversarial).argmax(-1)
+        labels = y.argmax(-1) if y.is_floating_point() else y
+        return (predicted == labels).float().mean().item()
+
+    metric.__name__ = 'fgsm_accuracy' if steps == 1 else f'pgd{steps}_accuracy'
+    return metric
+
+# %% ../nbs/12_timeline.ipynb #a4cbf7cb
 def timelines_frame(runs: list[Timeline], setting: str = '') -> pd.DataFrame:
     "Runs as one long table (step, lens, value, and each run's seed, steps, key frequencies, seconds): to save."
     frames = []
@@ -365,7 +408,7 @@ def timelines_from_frame(frame: pd.DataFrame) -> list[Timeline]:
         )
     return runs
 
-# %% ../nbs/12_timeline.ipynb #c3335c3e
+# %% ../nbs/12_timeline.ipynb #0c838f94
 GROUPS = {  # lens families drawn in one colour family
     'accuracy and loss': ('train loss', 'test loss', 'train accuracy', 'test accuracy'),
     'weights and Jacobian': ('weight norm', 'Jacobian norm', 'centroid alignment'),
@@ -393,7 +436,7 @@ def plot_timeline(run: Timeline, lenses=None, ax=None):
     ax.legend(fontsize=7, loc='center left', bbox_to_anchor=(1.01, 0.5))
     return ax
 
-# %% ../nbs/12_timeline.ipynb #d0b0fb4e
+# %% ../nbs/12_timeline.ipynb #a42c5426
 def timeline_view(**values) -> View:
     """Train share, seed -> the timeline of modular addition p = 31 (weight decay 1, until twice the grok step); the
     `lenses` menu picks the family drawn (no new run)."""
