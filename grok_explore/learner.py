@@ -627,17 +627,16 @@ class Learner:
             raise ValueError(f"the checkpoint's model does not match this learner's model: {error}") from None
         self.optimizer.load_state_dict(state['optimizer'])
         self.step = state['step']
-        batches = state.get('batches')
-        if batches is not None:
-            self.generator.set_state(batches['generator'].cpu())
-            order = batches['order']
-            self._order = None if order is None else order.to(self.data.y_train.device)
-            self._position = batches['position']
+        batches = state['batches']
+        self.generator.set_state(batches['generator'].cpu())
+        order = batches['order']
+        self._order = None if order is None else order.to(self.data.y_train.device)
+        self._position = batches['position']
         mine = {}
         for cb in self.callbacks:
             mine.setdefault(type(cb).__name__, []).append(cb)
         seen = {}
-        for name, cb_state in state.get('callbacks', []):
+        for name, cb_state in state['callbacks']:
             rank = seen[name] = seen.get(name, -1) + 1
             if rank < len(mine.get(name, [])):
                 mine[name][rank].load_state_dict(cb_state)
