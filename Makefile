@@ -114,7 +114,7 @@ nbtest:
 # Two test processes (pytest-xdist), as nbtest runs two notebooks at a time: about 6 minutes, not 10.5. worksteal: an
 # idle process takes queued tests from the busy one (the slowest tests take 1-2 minutes each).
 pytest:
-	$(BIN)/python -m pytest tests -q -ra -n 2 --dist worksteal
+	$(BIN)/python -m pytest tests -q -ra -n 2 --dist worksteal --durations=8
 
 # The browser test (tests/browser/) drives Debian's Chromium with Playwright (whose own browser download needs the
 # internet). Installed here when missing and we are root with apt-get; otherwise the test is skipped with its reason.
