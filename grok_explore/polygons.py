@@ -131,6 +131,17 @@ def _arrangement_vertices(
     return torch.cat(points), torch.cat(defining)
 
 
+def _units_at_vertices(points, defining, a, b, eps):  # (P, 2), (P, 2), (n, 2), (n,) -> (P, n) or None
+    """Every unit's value at every vertex of `_arrangement_vertices`; None when a line passes through a vertex it
+    does not define (three lines through a point, or a line through a vertex)."""
+    s = points @ a.T + b
+    on = torch.zeros_like(s, dtype=torch.bool)
+    for column in range(2):
+        rows = (defining[:, column] >= 0).nonzero().squeeze(1)
+        on[rows, defining[rows, column]] = True
+    return None if bool(((s.abs() <= eps) & ~on).any()) else s
+
+
 def _arrangement(a, b, extent, eps=1e-12):  # (n, 2), (n,) -> (verts (R, V, 2), counts (R,)) or None where degenerate
     """The faces of the lines `a_k·p + b_k = 0` inside the box `extent`, all at once: the faces around every vertex
     named by their sign vectors, each face's vertices in angular order. None when three lines meet, a line passes
@@ -142,13 +153,9 @@ def _arrangement(a, b, extent, eps=1e-12):  # (n, 2), (n,) -> (verts (R, V, 2), 
         return None
     points, defining = vertices  # (P, 2), (P, 2): -1 where no line
     dtype, device = a.dtype, a.device
-    s = points @ a.T + b  # (P, n) every unit at every vertex
-    on = torch.zeros_like(s, dtype=torch.bool)
-    for column in range(2):
-        rows = (defining[:, column] >= 0).nonzero().squeeze(1)
-        on[rows, defining[rows, column]] = True
-    if bool(((s.abs() <= eps) & ~on).any()):
-        return None  # three lines through a point, or a line through a vertex
+    s = _units_at_vertices(points, defining, a, b, eps)
+    if s is None:
+        return None
     signs = s > 0
     variants = 1 << (defining >= 0).sum(1)  # faces around a vertex: corner 1, edge 2, crossing 4
     row = torch.repeat_interleave(torch.arange(len(points), device=device), variants)
@@ -296,11 +303,7 @@ def region_count(model: MLP, plane: Plane, eps: float = 1e-12) -> int:
     if vertices is None:
         return exact_regions(model, plane, eps).count
     points, defining = vertices  # (P, 2), (P, 2): -1 where no line
-    on = torch.zeros(len(points), len(a), dtype=torch.bool, device=device)
-    for column in range(2):
-        rows = (defining[:, column] >= 0).nonzero().squeeze(1)
-        on[rows, defining[rows, column]] = True
-    if bool((((points @ a.T + b).abs() <= eps) & ~on).any()):
+    if _units_at_vertices(points, defining, a, b, eps) is None:
         return exact_regions(model, plane, eps).count  # three lines through a point
     crossings = int((defining[:, 1] >= 0).sum())
     border = int(((defining[:, 0] >= 0) & (defining[:, 1] < 0)).sum())  # a crossing line meets it twice

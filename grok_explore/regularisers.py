@@ -8,9 +8,9 @@ __all__ = ['ESTIMATORS', 'LAMBDAS', 'exact_jacobian_norm', 'JacobianPenalty', 'O
            'regulariser_view']
 
 # %% ../nbs/09_regularisers.ipynb #f2cb11d2
-import bisect
 from collections import deque
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -317,13 +317,7 @@ class NormSchedule(Callback):
 
     def target(self, step: int) -> float:
         "The norm the schedule asks for at `step`."
-        i = bisect.bisect_right(self.steps, step)
-        if i == 0:
-            return self.norms[0]
-        if i == len(self.steps):
-            return self.norms[-1]
-        s0, s1, n0, n1 = self.steps[i - 1], self.steps[i], self.norms[i - 1], self.norms[i]
-        return n0 + (n1 - n0) * (step - s0) / (s1 - s0)
+        return float(np.interp(step, self.steps, self.norms))  # constant beyond the ends
 
     @torch.no_grad()
     def after_step(self, learner):

@@ -9,12 +9,13 @@ __all__ = ['LENSES', 'GROUPS', 'AdditionTable', 'addition_table', 'neuron_readou
            'adversarial_inputs', 'adversarial_accuracy_metric', 'timelines_frame', 'timelines_from_frame',
            'plot_timeline', 'timeline_view']
 
-# %% ../nbs/12_timeline.ipynb #64fc05f8
+# %% ../nbs/12_timeline.ipynb #bbdd84f7
 import copy
 import math
 import time
 from dataclasses import dataclass
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import torch
@@ -43,7 +44,7 @@ from .regions import plane_through
 from .sweeps import start_point
 from .view import View, dropdown, int_slider
 
-# %% ../nbs/12_timeline.ipynb #4c52fcad
+# %% ../nbs/12_timeline.ipynb #3a4ea69a
 @dataclass
 class AdditionTable:
     "Every pair of `a + b mod p` as the model sees it, and which pairs it trained on."
@@ -60,7 +61,7 @@ class AdditionTable:
 def addition_table(data: ModularData) -> AdditionTable:
     "All p² pairs of `data` (modular addition, one-hot pairs or tokens) in the order its split indices use."
     config = getattr(data, 'config', None)
-    if not isinstance(data, ModularData) or config is None or config.operation not in ('+', 'add'):
+    if not isinstance(data, ModularData) or config is None or config.operation != '+':
         raise ValueError(f"data must be modular addition (ModularData with operation '+'), got {data!r}")
     p = config.p
     a, b, c = modular_table(p, config.operation)
@@ -74,7 +75,7 @@ def addition_table(data: ModularData) -> AdditionTable:
         raise ValueError("data's training pairs are not its config's split (was it subset or shuffled?)")
     return AdditionTable(x, c.to(x.device), a, b, train, test, p)
 
-# %% ../nbs/12_timeline.ipynb #254e5e2a
+# %% ../nbs/12_timeline.ipynb #1b7e3789
 @torch.no_grad()
 def neuron_readout(model: nn.Module, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """The last hidden layer's activations (B, N), the logits (B, C) and the linear map from the first to the second
@@ -93,7 +94,7 @@ def neuron_readout(model: nn.Module, x: torch.Tensor) -> tuple[torch.Tensor, tor
         raise TypeError(f"model must be an MLP or a Transformer, got {type(model).__name__}")
     return acts.double(), logits.double(), linear.double()
 
-# %% ../nbs/12_timeline.ipynb #77e8677b
+# %% ../nbs/12_timeline.ipynb #551e3bef
 def sum_waves(table: AdditionTable) -> torch.Tensor:  # -> (2F, p²), F = p // 2
     """Unit vectors over all pairs: cos(2πk(a+b)/p) for k = 1 … F, then sin(2πk(a+b)/p): the waves of the sum that
     Nanda et al.'s algorithm builds its answer from."""
@@ -139,7 +140,7 @@ def progress_losses(model: nn.Module, table: AdditionTable, key: list[int]) -> d
         'excluded_loss': F.cross_entropy(excluded[table.train], table.c[table.train]).item(),
     }
 
-# %% ../nbs/12_timeline.ipynb #1b1b2579
+# %% ../nbs/12_timeline.ipynb #5f26c552
 def progress_metric(table: AdditionTable, key: list[int]):
     """A `MetricsCallback` metric (it ignores x, y: it reads every pair of `table`): the neurons' Fourier share
     (`models.neuron_frequency_share` of the first layer or embedding) and `progress_losses` for `key`."""
@@ -192,7 +193,7 @@ def lens_metrics(learner: Learner, table: AdditionTable | None, key: list[int]) 
         metrics.append(progress_metric(table, key))
     return metrics
 
-# %% ../nbs/12_timeline.ipynb #8bfc7ce6
+# %% ../nbs/12_timeline.ipynb #16f673c5
 def log_grid(last: int, points: int) -> list[int]:
     "`points` steps: 0, then `points` − 1 log-spaced steps from 1 to `last` (rounded; repeats merged)."
     check_int('last', last, 1)
@@ -209,7 +210,10 @@ def replay(learner: Learner, states: dict[int, dict], callbacks: list[MetricsCal
         twin.model.load_state_dict(states[step])
         twin.step = step
         for cb in callbacks:
-            cb.before_fit(twin) if i == 0 else cb.record(twin)  # before_fit records the first state
+            if i == 0:
+                cb.before_fit(twin)  # records the first state
+            else:
+                cb.record(twin)
     return twin.history
 
 
@@ -264,7 +268,7 @@ def timeline(
     seconds = time.perf_counter() - trained
     return Timeline(_lens_table(history), fit, grok, key or [], seed, trained - start, seconds)
 
-# %% ../nbs/12_timeline.ipynb #e31ffe95
+# %% ../nbs/12_timeline.ipynb #4dd5f624
 def normalised(lenses: pd.DataFrame) -> pd.DataFrame:
     "Each lens mapped to [0, 1] between its first and last value (`(v − v_start) / (v_end − v_start)`); flat: NaN."
     start, end = lenses.iloc[0], lenses.iloc[-1]
@@ -324,7 +328,7 @@ def lead_table(runs: list[Timeline]) -> pd.DataFrame:
     )
     return table.sort_values('median')
 
-# %% ../nbs/12_timeline.ipynb #468bb8fa
+# %% ../nbs/12_timeline.ipynb #2b84120c
 def adversarial_inputs(
     model: nn.Module,
     x: torch.Tensor,  # (B, D) inputs in [low, high]
@@ -357,16 +361,12 @@ def adversarial_accuracy_metric(eps: float, steps: int = 1):
     check_int('steps', steps, 1)
 
     def metric(learner, x, y) -> float:
-        adversarial = adversarial_inputs(learner.model, x, y, learner.loss_fn, eps, steps)
-        with torch.no_grad():
-            predicted = learner.model(adversarial).argmax(-1)
-        labels = y.argmax(-1) if y.is_floating_point() else y
-        return (predicted == labels).float().mean().item()
+        return accuracy(learner, adversarial_inputs(learner.model, x, y, learner.loss_fn, eps, steps), y)
 
     metric.__name__ = 'fgsm_accuracy' if steps == 1 else f'pgd{steps}_accuracy'
     return metric
 
-# %% ../nbs/12_timeline.ipynb #a4cbf7cb
+# %% ../nbs/12_timeline.ipynb #7d7cc15d
 def timelines_frame(runs: list[Timeline], setting: str = '') -> pd.DataFrame:
     "Runs as one long table (step, lens, value, and each run's seed, steps, key frequencies, seconds): to save."
     frames = []
@@ -408,7 +408,7 @@ def timelines_from_frame(frame: pd.DataFrame) -> list[Timeline]:
         )
     return runs
 
-# %% ../nbs/12_timeline.ipynb #0c838f94
+# %% ../nbs/12_timeline.ipynb #aee7fdda
 GROUPS = {  # lens families drawn in one colour family
     'accuracy and loss': ('train loss', 'test loss', 'train accuracy', 'test accuracy'),
     'weights and Jacobian': ('weight norm', 'Jacobian norm', 'centroid alignment'),
@@ -420,8 +420,6 @@ GROUPS = {  # lens families drawn in one colour family
 
 def plot_timeline(run: Timeline, lenses=None, ax=None):
     "Every lens (or `lenses`) normalised to [0, 1] on one log-step axis, the grok step dashed; returns the axes."
-    import matplotlib.pyplot as plt
-
     ax = ax or plt.subplots(figsize=(9, 4.5))[1]
     curves = normalised(run.lenses)
     curves = curves[curves.index > 0]
@@ -436,7 +434,7 @@ def plot_timeline(run: Timeline, lenses=None, ax=None):
     ax.legend(fontsize=7, loc='center left', bbox_to_anchor=(1.01, 0.5))
     return ax
 
-# %% ../nbs/12_timeline.ipynb #a42c5426
+# %% ../nbs/12_timeline.ipynb #94188f63
 def timeline_view(**values) -> View:
     """Train share, seed -> the timeline of modular addition p = 31 (weight decay 1, until twice the grok step); the
     `lenses` menu picks the family drawn (no new run)."""
