@@ -73,6 +73,15 @@ def is_current(notebook: Path, library: str) -> bool:
 # --- execute -------------------------------------------------------------------------------------------------------
 
 
+def stop_joblib_workers():
+    """Stop the worker processes a notebook's joblib calls left idle: joblib keeps them 300 s, and this pool's worker
+    could not exit before they do (nbtest once waited three minutes after its last notebook)."""
+    if 'joblib.externals.loky.reusable_executor' in sys.modules:
+        from joblib.externals.loky import get_reusable_executor
+
+        get_reusable_executor().shutdown(wait=True, kill_workers=True)
+
+
 def run_notebook(path: str, library: str) -> tuple[str, bool, float, str]:
     "Run one notebook as nbdev_test does and save it with its outputs; (name, passed, seconds, error)."
     from execnb.nbio import dict2nb, write_nb
@@ -104,6 +113,7 @@ def run_notebook(path: str, library: str) -> tuple[str, bool, float, str]:
         return path.name, False, time.time() - start, shell.prettytb(fname=path)
     finally:
         sys.modules['__main__'] = main  # IPython's shell replaced it; the worker's next task is unpickled from it
+        stop_joblib_workers()
     ran = {cell.id: cell for cell in nb.cells if cell.cell_type == 'code'}  # nbdev's reading strips the #| lines
     saved = json.loads(path.read_text(encoding='utf-8'))
     for cell in saved['cells']:
@@ -129,11 +139,12 @@ def execute(paths: list[Path], workers: int = 2, only_changed: bool = False) -> 
     previous = {p.name: os.path.getsize(p) for p in paths}  # a size proxy: big notebooks tend to run long
     order = sorted(paths, key=lambda p: -previous[p.name])
     os.environ['OMP_NUM_THREADS'] = '1'
-    failed = []
+    failed, begun = [], time.time()
     with ProcessPoolExecutor(workers) as pool:
         runs = [pool.submit(run_notebook, str(path), library) for path in order]
         for name, passed, seconds, error in (run.result() for run in as_completed(runs)):
-            print(f'{name}: {seconds:.0f} s' + ('' if passed else ' FAILED'), flush=True)
+            done = f'{name}: {seconds:.0f} s (finished at {time.time() - begun:.0f} s)'
+            print(done + ('' if passed else ' FAILED'), flush=True)
             if not passed:
                 failed.append(name)
                 sys.stderr.write(error + '\n')
