@@ -114,9 +114,7 @@ class _Crossings:
     inner: int  # crossings of two such lines inside their polygon
     points: torch.Tensor  # (P, 2) vertices of the pieces: the cut polygons' corners, edge crossings, inner crossings
     owner: torch.Tensor  # (P,) the polygon each vertex belongs to
-    defining: (
-        torch.Tensor
-    )  # (P, 2) the lines through each vertex, as positions in its polygon's row of `table` (-1: none)
+    defining: torch.Tensor  # (P, 2) its lines, as places in its polygon's row of `table` (-1: none)
 
 
 def _crossings(verts, counts, A, c, eps):  # (R, V, 2), (R,), (2, G, m), (G, m) -> _Crossings or None
