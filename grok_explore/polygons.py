@@ -404,7 +404,7 @@ def region_count(model: MLP, plane: Plane, eps: float = 1e-12) -> int:
     layers before, its lines cut it into 1 + (lines that cross it) + (their crossings inside it) regions (Euler's
     formula for lines in general position; a degenerate arrangement is counted by `exact_regions`)."""
     weights, biases, slopes = _piecewise_linear(model, plane)
-    if slopes[0] == slopes[1]:
+    if len(weights) == 1 or slopes[0] == slopes[1]:  # no hidden layer, or a linear one: one region
         return exact_regions(model, plane, eps).count
     polygons, A, c = _box(plane, weights[0], biases[0])
     for W, b in zip(weights[1:-1], biases[1:-1]):  # polygons up to the last hidden layer
