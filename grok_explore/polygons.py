@@ -254,6 +254,12 @@ def _faces(verts, counts, A, c, eps):  # (R, V, 2), (R,), (2, G, m), (G, m) -> (
     return out, torch.cat([sizes, counts[kept]]), torch.cat([owner[row[first]], kept])
 
 # %% ../nbs/10a_polygons.ipynb #9712e444
+def _centres(verts, counts):  # (R, V, 2) padded, (R,) -> (R, 2)
+    "The mean of each convex polygon's vertices: a point inside it."
+    valid = (torch.arange(verts.shape[1], device=verts.device) < counts[:, None]).to(verts.dtype)
+    return (verts * valid[..., None]).sum(1) / counts[:, None]
+
+
 @dataclass
 class ExactRegions:
     """The exact linear regions of an MLP on a plane: convex polygons, activation patterns, and the network's affine map
@@ -279,10 +285,7 @@ class ExactRegions:
 
     def centres(self) -> torch.Tensor:  # (R, 2)
         "A point inside each region (the mean of its vertices)."
-        valid = (torch.arange(self.vertices.shape[1], device=self.vertices.device) < self.counts[:, None]).to(
-            self.vertices.dtype
-        )
-        return (self.vertices * valid[..., None]).sum(1) / self.counts[:, None]
+        return _centres(self.vertices, self.counts)
 
     def outputs(self, uv: torch.Tensor, region: torch.Tensor) -> torch.Tensor:  # (B, 2), (B,) -> (B, C)
         "The network's outputs at plane points `uv` from the affine maps of their regions."
@@ -316,16 +319,21 @@ def _cut(
 CHUNK = 2**20  # unit values at vertices per pass of `_cut_layer` (8 MB)
 
 
+def _chunks(polygons: _Polygons, A, c):
+    "The polygons in chunks of at most `CHUNK` unit values at vertices: (first index, verts, counts, A, c) each."
+    verts, counts, _ = polygons.view()
+    step = max(1, CHUNK // (verts.shape[1] * A.shape[2]))
+    for start in range(0, len(verts), step):
+        part = slice(start, start + step)
+        yield start, verts[part], counts[part], *((A, c) if A.shape[1] == 1 else (A[:, part], c[part]))
+
+
 def _cut_layer(polygons: _Polygons, A, c, eps) -> _Polygons:
     """Every polygon cut by its units' zero lines: `_faces` on chunks of polygons, or one unit after another (`_cut`)
     where that is degenerate. The pieces' groups are their polygons."""
-    verts, counts, _ = polygons.view()
-    step = max(1, CHUNK // (verts.shape[1] * A.shape[2]))
     pieces = []
-    for start in range(0, len(verts), step):
-        part = slice(start, start + step)
-        own = (A, c) if A.shape[1] == 1 else (A[:, part], c[part])
-        faces = _faces(verts[part], counts[part], *own, eps)
+    for start, *chunk in _chunks(polygons, A, c):
+        faces = _faces(*chunk, eps)
         if faces is None:
             _cut(polygons, A, c, eps)
             return polygons
@@ -357,8 +365,7 @@ def _next_layer(polygons: _Polygons, A, c, W, b, slopes) -> tuple[torch.Tensor, 
     """Each region's activation pattern (read at its centre) and the next layer's units on it: `A' = W D A`,
     `c' = W D c + b` with `D` the pattern's slopes. Regions become the groups of the next layer's maps."""
     verts, counts, group = polygons.view()
-    valid = (torch.arange(verts.shape[1], device=verts.device) < counts[:, None]).to(verts.dtype)
-    centre = (verts * valid[..., None]).sum(1) / counts[:, None]
+    centre = _centres(verts, counts)
     if A.shape[1] == 1:  # the first layer's one map: matrix products, nothing gathered
         z = torch.addmm(c, centre, A[:, 0])  # (R, n) pre-activations inside each region
         D = _slopes(z > 0, slopes)
@@ -410,11 +417,9 @@ def region_count(model: MLP, plane: Plane, eps: float = 1e-12) -> int:
     for W, b in zip(weights[1:-1], biases[1:-1]):  # polygons up to the last hidden layer
         polygons = _cut_layer(polygons, A, c, eps)
         A, c, _ = _next_layer(polygons, A, c, W, b, slopes)
-    verts, counts, _ = polygons.view()
-    step, total = max(1, CHUNK // (verts.shape[1] * A.shape[2])), 0
-    for start in range(0, len(verts), step):
-        part = slice(start, start + step)
-        found = _crossings(verts[part], counts[part], *((A, c) if A.shape[1] == 1 else (A[:, part], c[part])), eps)
+    total = 0
+    for _, *chunk in _chunks(polygons, A, c):
+        found = _crossings(*chunk, eps)
         if found is None:
             return exact_regions(model, plane, eps).count
         total += len(found.n) + int(found.n.sum()) + found.inner

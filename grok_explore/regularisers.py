@@ -26,7 +26,7 @@ from grok_explore.input_jvp import (
     sparse_directions,
 )
 from .jacobian import jacobian_norm_metric, projected_jacobian_norm
-from .learner import Callback, History, Learner, MetricsCallback
+from .learner import Callback, History, Learner, MetricsCallback, parameter_norm_metric
 from .models import MLP, captured_outputs
 from .view import View, dropdown, int_slider
 
@@ -321,10 +321,8 @@ class NormSchedule(Callback):
 
     @torch.no_grad()
     def after_step(self, learner):
-        parameters = list(learner.model.parameters())
-        norm = torch.sqrt(sum(p.pow(2).sum() for p in parameters))
-        scale = self.target(learner.step) / norm
-        for p in parameters:
+        scale = self.target(learner.step) / parameter_norm_metric(learner, None, None)
+        for p in learner.model.parameters():
             p.mul_(scale)
 
 # %% ../nbs/09_regularisers.ipynb #a615c7e0
