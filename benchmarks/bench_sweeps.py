@@ -7,7 +7,11 @@
 2. Compute-bound: the 3 x 3 grid weight decay x train share of modular addition p = 59, MLP 118-128-59, seed 0, each
    run until it groks (test accuracy 95%) or its step budget: `sweep(engine='one by one', workers=1)` against
    `sweep()` (ensembles, one worker per core), wall time; the tables must be equal.
-3. Ray: the same 12-run sweep (the SMALL recipe, 2 weight decays x 2 train shares x 3 seeds) with `engine='ray'` on a
+3. One-hot look-ups: the ensemble's first layer looking one-hot pairs up (`embedding_bag`) against the dense product,
+   the same ensemble in turns: its forward alone, and whole steps (forward, backward, update) with an evaluation
+   every 20 steps: p = 31, MLP 62-128-31, K = 18 (bench_phases.py's ensembles) and p = 59, K = 3 (the grid's). Smaller
+   first layers (below `sweeps.LOOKUP_MIN_MACS`, such as case 1's) keep the dense product: the look-up costs more there.
+4. Ray: the same 12-run sweep (the SMALL recipe, 2 weight decays x 2 train shares x 3 seeds) with `engine='ray'` on a
    local Ray against the embedded engine (ensembles in two worker processes), both started and warmed first, in turns;
    Ray's start-up (`start_ray`, import excluded) reported on its own.
 Both sides of each ratio run in this one script. `--quick`: K up to 32, fewer steps, smaller budgets.
@@ -24,7 +28,7 @@ from joblib import Parallel, delayed
 
 from common import alternating_runs, paired_ratios, quick_flag, timed
 from grok_explore.recipe import modular_mlp
-from grok_explore.sweeps import SMALL, start_ray, sweep, train_together
+from grok_explore.sweeps import SMALL, Ensemble, start_ray, sweep, train_together
 
 
 def tiny(seed: int):
@@ -96,6 +100,32 @@ def phase_grid(quick: bool) -> dict:
     return {'phase_diagram_speedup': alone_seconds / batched_seconds}
 
 
+def lookups(quick: bool) -> dict:
+    figures = {}
+    cases = {'p31_k18': (31, 128, 3e-3, 18), 'p59_k3': (59, 128, 3e-3, 3)}  # the phase map's and the grid's ensembles
+    for name, (p, width, lr, K) in cases.items():
+        setting = modular_mlp(p=p, train_fraction=0.7, width=width, lr=lr, every=20, jacobian_every=None)
+        looked_up = Ensemble([setting.learner(seed) for seed in range(K)])
+        dense = Ensemble([setting.learner(seed) for seed in range(K)])
+        dense.lookup, dense.index = False, None
+        assert looked_up.lookup and looked_up.index is not None
+        first = lambda e: lambda: timed(lambda: [e._net(e.flat, e.x, e.index) for _ in range(20)])
+        steps = lambda e: lambda: timed(lambda: [e.one_step() for _ in range(20)] + [e.evaluate()])
+        repeats = 3 if quick else 15  # rounds of 20 forwards or 20 steps each, in turns
+        forward = paired_ratios(
+            alternating_runs({'dense': first(dense), 'lookup': first(looked_up)}, repeats), 'lookup'
+        )
+        whole = paired_ratios(alternating_runs({'dense': steps(dense), 'lookup': steps(looked_up)}, repeats), 'lookup')
+        print(
+            f'p = {p}, MLP {2 * p}-{width}-{p}, K = {K}: look-up against the dense product, '
+            f'forward {forward["dense"]:.2f}x, '
+            f'steps with evaluations {whole["dense"]:.2f}x (median of {repeats} paired rounds)'
+        )
+        figures[f'lookup_forward_speedup_{name}'] = forward['dense']
+        figures[f'lookup_step_speedup_{name}'] = whole['dense']
+    return figures
+
+
 def ray_engine(quick: bool) -> dict:
     import ray
 
@@ -117,7 +147,7 @@ def ray_engine(quick: bool) -> dict:
 def main():
     quick = quick_flag(__doc__)
     print(f'torch {torch.__version__}, {torch.get_num_threads()} threads available')
-    figures = throughput(quick) | phase_grid(quick) | ray_engine(quick)
+    figures = throughput(quick) | phase_grid(quick) | lookups(quick) | ray_engine(quick)
     print()
     for key, value in figures.items():
         print(f'{key} = {value:.2f}')
