@@ -12,22 +12,23 @@ from grok_explore.sweeps import sweep
 TINY = modular_mlp(p=23, train_fraction=0.7, width=32, lr=1e-2, max_steps=300, run_past=1.0, method='weight decay')
 AXES = {'weight_decay': (0.3, 1.0), 'train_fraction': (0.7, 0.9)}
 HOW = ['seconds', 'engine']  # when and with whom a run trained
+SEEDS = (0, 1, 2, 3)
 
 
 def test_workers_give_the_one_by_one_table(tmp_path):
-    workers = sweep(TINY, AXES, seeds=(0, 1), out=tmp_path, progress=False, workers=2)
-    alone = sweep(TINY, AXES, seeds=(0, 1), progress=False, engine='one by one', workers=1)
-    assert set(workers.runs.engine) == {'ensemble of 2'}  # 2 shares x 4 runs, halved: two tasks per process
+    workers = sweep(TINY, AXES, seeds=SEEDS, out=tmp_path, progress=False, workers=2)
+    alone = sweep(TINY, AXES, seeds=SEEDS, progress=False, engine='one by one', workers=1)
+    assert set(workers.runs.engine) == {'ensemble of 2'}  # 2 shares x 8 runs, halved twice: four tasks per process
     pd.testing.assert_frame_equal(workers.runs.drop(columns=HOW), alone.runs.drop(columns=HOW))
     pd.testing.assert_frame_equal(workers.curves, alone.curves)
-    assert len(list((tmp_path / 'runs').glob('*.json'))) == 8  # each run saved by the worker that trained it
+    assert len(list((tmp_path / 'runs').glob('*.json'))) == 16  # each run saved by the worker that trained it
     written = pd.read_csv(tmp_path / 'runs.csv')
     assert written[['weight_decay', 'train_fraction', 'seed', 'outcome']].equals(
         workers.runs[['weight_decay', 'train_fraction', 'seed', 'outcome']]
     )
     assert len(pd.read_csv(tmp_path / 'curves.csv')) == len(workers.curves)
-    again = sweep(TINY, AXES, seeds=(0, 1), out=tmp_path, progress=False, workers=2)
-    assert again.skipped == 8
+    again = sweep(TINY, AXES, seeds=SEEDS, out=tmp_path, progress=False, workers=2)
+    assert again.skipped == 16
     pd.testing.assert_frame_equal(again.runs, workers.runs)
 
 
