@@ -11,7 +11,9 @@
    the same ensemble in turns: its forward alone, and whole steps (forward, backward, update) with an evaluation
    every 20 steps: p = 31, MLP 62-128-31, K = 18 (bench_phases.py's ensembles) and p = 59, K = 3 (the grid's). Smaller
    first layers (below `sweeps.LOOKUP_MIN_MACS`, such as case 1's) keep the dense product: the look-up costs more there.
-4. Ray: the same 12-run sweep (the SMALL recipe, 2 weight decays x 2 train shares x 3 seeds) with `engine='ray'` on a
+4. Freed memory kept (`sweeps.keep_freed_memory`, what worker processes do): 100 steps of a p = 31, K = 18 ensemble
+   in a fresh process with and without it, in turns; steps per second and page faults per step.
+5. Ray: the same 12-run sweep (the SMALL recipe, 2 weight decays x 2 train shares x 3 seeds) with `engine='ray'` on a
    local Ray against the embedded engine (ensembles in two worker processes), both started and warmed first, in turns;
    Ray's start-up (`start_ray`, import excluded) reported on its own.
 Both sides of each ratio run in this one script. `--quick`: K up to 32, fewer steps, smaller budgets.
@@ -19,6 +21,8 @@ Usage: python benchmarks/bench_sweeps.py [--quick]
 """
 
 import statistics
+import subprocess
+import sys
 import time
 from dataclasses import replace
 
@@ -126,6 +130,42 @@ def lookups(quick: bool) -> dict:
     return figures
 
 
+CHILD = """
+import resource, sys, time, torch
+from grok_explore.recipe import modular_mlp
+from grok_explore.sweeps import Ensemble, keep_freed_memory
+torch.set_num_threads(1)
+if sys.argv[1] == 'keep':
+    keep_freed_memory()
+setting = modular_mlp(p=31, train_fraction=0.6, every=20, jacobian_every=None)
+ensemble = Ensemble([setting.learner(seed) for seed in range(18)])
+for _ in range(20):
+    ensemble.one_step()
+faults, start = resource.getrusage(resource.RUSAGE_SELF).ru_minflt, time.perf_counter()
+for _ in range(100):
+    ensemble.one_step()
+print(time.perf_counter() - start, (resource.getrusage(resource.RUSAGE_SELF).ru_minflt - faults) / 100)
+"""
+
+
+def freed_memory(quick: bool) -> dict:
+    run = lambda how: subprocess.run([sys.executable, '-c', CHILD, how], capture_output=True, text=True, check=True)
+    rounds = {'default': [], 'keep': []}
+    faults = {'default': [], 'keep': []}
+    for _ in range(2 if quick else 6):
+        for how in rounds:
+            seconds, per_step = map(float, run(how).stdout.split())
+            rounds[how].append(seconds)
+            faults[how].append(per_step)
+    ratio = paired_ratios(rounds, 'keep')['default']
+    print(
+        f"p = 31, K = 18, 100 steps in a fresh process: malloc's default {statistics.median(rounds['default']):.2f} s "
+        f"({statistics.median(faults['default']):.0f} page faults a step), freed memory kept "
+        f"{statistics.median(rounds['keep']):.2f} s ({statistics.median(faults['keep']):.0f}): {ratio:.2f}x"
+    )
+    return {'keep_freed_memory_speedup': ratio}
+
+
 def ray_engine(quick: bool) -> dict:
     import ray
 
@@ -147,7 +187,7 @@ def ray_engine(quick: bool) -> dict:
 def main():
     quick = quick_flag(__doc__)
     print(f'torch {torch.__version__}, {torch.get_num_threads()} threads available')
-    figures = throughput(quick) | phase_grid(quick) | lookups(quick) | ray_engine(quick)
+    figures = throughput(quick) | phase_grid(quick) | lookups(quick) | freed_memory(quick) | ray_engine(quick)
     print()
     for key, value in figures.items():
         print(f'{key} = {value:.2f}')

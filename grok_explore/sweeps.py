@@ -7,9 +7,10 @@ __all__ = ['ENSEMBLE_CALLBACKS', 'ENSEMBLE_OPTIMIZERS', 'LOOKUP_MIN_MACS', 'ENGI
            'TASKS_PER_WORKER', 'RAY_ATTEMPTS', 'SMALL', 'sweep_points', 'with_knobs', 'configure', 'point_key',
            'start_point', 'run_method', 'point_row', 'run_point', 'save_point', 'load_point', 'ensemble_blocker',
            'ensemble_key', 'one_hot_index', 'Ensemble', 'train_together', 'SweepResult', 'sweep', 'train_points',
-           'start_ray', 'seed_spread', 'grid_view']
+           'keep_freed_memory', 'start_ray', 'seed_spread', 'grid_view']
 
 # %% ../nbs/13_sweeps.ipynb #c6aaf6eb
+import ctypes
 import hashlib
 import importlib.util
 import itertools
@@ -743,8 +744,21 @@ def _picklable(jobs) -> bool:
     return True
 
 
+def keep_freed_memory() -> bool:
+    """Have glibc's malloc keep freed memory for reuse in this process; True where it did (glibc), False elsewhere.
+    An ensemble's step frees and allocates buffers of megabytes, which glibc by default hands back to the system and
+    takes again page by page: a few hundred page faults a step. Sweeps call it in their own worker processes only."""
+    try:
+        libc = ctypes.CDLL('libc.so.6')
+    except OSError:  # not glibc (macOS, Windows, musl): nothing to do
+        return False
+    mmap_threshold, trim_threshold = -3, -1  # mallopt's M_MMAP_THRESHOLD and M_TRIM_THRESHOLD
+    return bool(libc.mallopt(mmap_threshold, 2**25) and libc.mallopt(trim_threshold, 2**30))
+
+
 def _worker_task(jobs, delay, out, engine, ensemble_size, queue=None) -> dict:
     torch.set_num_threads(1)  # the processes share the cores
+    keep_freed_memory()
     return train_points(jobs, delay, out, engine, ensemble_size, None if queue is None else _QueueBar(queue))
 
 
