@@ -298,9 +298,10 @@ class Ensemble:
             self.alpha = torch.tensor([learner.model.alpha for learner in self.learners], dtype=torch.float64)
             self.initial = torch.stack([_flatten(initial_parameters(l.model).values()) for l in self.learners])
         self.full_batch = all(l.batch_size is None or l.batch_size >= len(l.data.y_train) for l in self.learners)
-        self.lookup = self._lookup_agrees(torch.stack([learner.data.x_train for learner in self.learners]))
+        x_train = torch.stack([learner.data.x_train for learner in self.learners])
+        self.lookup = self._lookup_agrees(x_train)
         if self.full_batch:
-            self.x = torch.stack([learner.data.x_train for learner in self.learners])
+            self.x = x_train
             self.y = torch.stack([learner.data.y_train for learner in self.learners])
             self.index = self._index(self.x)
         self._point()
@@ -354,8 +355,8 @@ class Ensemble:
         n = len(self.network.layers)
         for i in range(n):  # the MLP: per layer the product nn.Linear computes, run by run
             weight, bias = params[f'layers.{i}.weight'], params.get(f'layers.{i}.bias')
-            big = h.shape[0] * h[0].numel() * weight.shape[1] >= LOOKUP_MIN_MACS
-            h = _linear(h, weight, bias, index if i == 0 and big else None)
+            look_up = i == 0 and h.shape[0] * h[0].numel() * weight.shape[1] >= LOOKUP_MIN_MACS
+            h = _linear(h, weight, bias, index if look_up else None)
             if i < n - 1:
                 h = _ReLU.apply(h) if self.network.activation_name == 'relu' else self.network.activation(h)
         return h
