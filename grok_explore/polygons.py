@@ -80,11 +80,16 @@ class _Polygons:
         self.n += m
 
 # %% ../nbs/10a_polygons.ipynb #ea1arrg1
+def _rows(x: torch.Tensor, index: torch.Tensor) -> torch.Tensor:
+    "`x[index]` for a 1-D `index`: `index_select`, 2–3× cheaper than indexing on tensors of a few thousand rows."
+    return x.index_select(0, index)
+
+
 def _pairs_within(group, n):  # group (E,) sorted, n (G,) entries per group -> (first, second) indices into E
     "Every pair `i < j` of entries of the same group, once."
     E, device = len(group), group.device
-    position = torch.arange(E, device=device) - (n.cumsum(0) - n)[group]
-    after = n[group] - 1 - position  # later entries of the same group
+    position = torch.arange(E, device=device) - _rows(n.cumsum(0) - n, group)
+    after = _rows(n, group) - 1 - position  # later entries of the same group
     first = torch.repeat_interleave(torch.arange(E, device=device), after)
     offset = torch.arange(len(first), device=device) - torch.repeat_interleave(after.cumsum(0) - after, after)
     return first, first + 1 + offset
@@ -100,9 +105,34 @@ def _values(points, owner, table, A, c):  # (P, 2), (P,), (R, k), (2, G, m), (G,
     "The units of `table[owner]` at `points`: each point's row of units, on its polygon's maps."
     if len(table) == 1:  # one polygon: its units are columns
         return torch.addmm(c[0, table[0]], points, A[:, 0, table[0]])
-    index = (owner[:, None] if A.shape[1] > 1 else 0) * A.shape[2] + table[owner]
+    index = (owner[:, None] if A.shape[1] > 1 else 0) * A.shape[2] + _rows(table, owner)
     z = torch.addcmul(c.reshape(-1).take(index), points[:, :1], A[0].reshape(-1).take(index))
     return torch.addcmul(z, points[:, 1:], A[1].reshape(-1).take(index))
+
+
+def _centres(verts, counts):  # (R, V, 2) padded, (R,) -> (R, 2)
+    "The mean of each convex polygon's vertices: a point inside it."
+    valid = (torch.arange(verts.shape[1], device=verts.device) < counts[:, None]).to(verts.dtype)
+    return (verts * valid[..., None]).sum(1) / counts[:, None]
+
+
+def _near(verts, counts, A, c, eps):  # (R, V, 2) padded with the first vertex, (R,), (2, G, m), (G, m) -> (L,), (L,)
+    """The (polygon, unit) pairs whose zero line may pass within `eps` of the polygon, sorted by polygon: every other
+    unit's value at the polygon's centre is larger than its slope times the distance to the farthest vertex, with a
+    margin far above rounding (a relative 1e-9), so it has the same sign, away from zero, at every vertex."""
+    device, m = verts.device, A.shape[2]
+    if len(verts) == 1:  # one polygon (the first layer's box): every unit
+        return torch.zeros(m, dtype=torch.long, device=device), torch.arange(m, device=device)
+    centre = _centres(verts, counts)
+    radius = (verts - centre[:, None]).norm(dim=2).amax(1)  # (R,)
+    slope = torch.hypot(A[0], A[1])  # (G, m) the units' gradients' lengths (A.norm(dim=0) is ~20× slower)
+    if A.shape[1] == 1:
+        at_centre = torch.addmm(c, centre, A[:, 0])  # (R, m)
+    else:
+        at_centre = torch.addcmul(torch.addcmul(c, centre[:, :1], A[0]), centre[:, 1:], A[1])
+    reach = slope * radius[:, None]
+    margin = 1e-9 * (c.abs() + slope * (centre.norm(dim=1, keepdim=True) + radius[:, None])) + 2 * eps
+    return (at_centre.abs() <= reach + margin).nonzero(as_tuple=True)
 
 
 @dataclass
@@ -125,35 +155,38 @@ def _crossings(verts, counts, A, c, eps):  # (R, V, 2), (R,), (2, G, m), (G, m) 
     device = verts.device
     valid = torch.arange(V, device=device) < counts[:, None]  # (R, V)
     verts = torch.where(valid[..., None], verts, verts[:, :1])  # padded with the first vertex: edge i is i -> i + 1
-    if A.shape[1] == 1:
-        s = torch.addmm(c, verts.reshape(-1, 2), A[:, 0]).view(R, V, -1)  # (R, V, m) every unit at every vertex
-    else:
-        s = torch.baddbmm(c[:, None], verts, A.transpose(0, 1))
+    region, unit = _near(verts, counts, A, c, eps)  # only these units are evaluated at the polygons' vertices
+    index = (region if A.shape[1] > 1 else 0) * A.shape[2] + unit
+    corner = _rows(verts, region)  # (L, V, 2)
+    s = torch.addcmul(_rows(c.reshape(-1), index)[:, None], corner[..., 0], _rows(A[0].reshape(-1), index)[:, None])
+    s = torch.addcmul(s, corner[..., 1], _rows(A[1].reshape(-1), index)[:, None])  # (L, V) as `_values` computes them
     positive, negative = s > eps, s < -eps
-    cross = (s.amax(1) > eps) & (s.amin(1) < -eps)  # (R, m)
+    cross = positive.any(1) & negative.any(1)
     if bool((~(positive | negative)).logical_and_(cross[:, None]).any()):
         return None  # a crossing line through a vertex
-    region, unit = cross.nonzero(as_tuple=True)  # sorted by polygon
-    n = cross.sum(1)
-    position = torch.arange(len(region), device=device) - (n.cumsum(0) - n)[region]  # its place in the polygon's row
-    local = torch.full(cross.shape, -1, dtype=torch.long, device=device)
-    local[region, unit] = position
+    line = cross.nonzero().squeeze(1)
+    region, unit, s, positive, negative = (_rows(x, line) for x in (region, unit, s, positive, negative))
+    n = torch.bincount(region, minlength=R)  # lines crossing each polygon
+    position = torch.arange(len(region), device=device) - _rows(
+        n.cumsum(0) - n, region
+    )  # its place in the polygon's row
     table = torch.zeros(R, max(int(n.max()), 1), dtype=torch.long, device=device)
     table[region, position] = unit
     changes = (positive & negative.roll(-1, 1)) | (negative & positive.roll(-1, 1))  # the edges each line crosses
-    er, ei, ek = changes.nonzero(as_tuple=True)  # two per crossing line
-    en = (ei + 1) % V
-    t = s[er, ei, ek] / (s[er, ei, ek] - s[er, en, ek])
-    edge_points = verts[er, ei] + t[:, None] * (verts[er, en] - verts[er, ei])
+    el, ei = changes.nonzero(as_tuple=True)  # two per crossing line
+    er, en = _rows(region, el), (ei + 1) % V
+    here, there = _rows(s.reshape(-1), el * V + ei), _rows(s.reshape(-1), el * V + en)
+    start, end = _rows(verts.reshape(-1, 2), er * V + ei), _rows(verts.reshape(-1, 2), er * V + en)
+    edge_points = start + (here / (here - there))[:, None] * (end - start)
     first, second = _pairs_within(region, n)  # two lines crossing the same polygon
-    pair = region[first]
+    pair = _rows(region, first)
     index = (pair if A.shape[1] > 1 else 0) * A.shape[2]
     A_units, c_units, A, c = A, c, A.reshape(2, -1), c.reshape(-1)
     a1, a2, b1, b2 = (
-        A[:, index + unit[first]],
-        A[:, index + unit[second]],
-        c[index + unit[first]],
-        c[index + unit[second]],
+        A.index_select(1, index + _rows(unit, first)),
+        A.index_select(1, index + _rows(unit, second)),
+        _rows(c, index + _rows(unit, first)),
+        _rows(c, index + _rows(unit, second)),
     )
     det = a1[0] * a2[1] - a1[1] * a2[0]
     scale = a1.abs().amax(0) * a2.abs().amax(0)
@@ -173,19 +206,20 @@ def _crossings(verts, counts, A, c, eps):  # (R, V, 2), (R,), (2, G, m), (G, m) 
             det[meet],
         )
     p = torch.stack([(a1[1] * b2 - a2[1] * b1) / det, (a2[0] * b1 - a1[0] * b2) / det], 1)  # (Q, 2)
-    corner = verts[pair]  # (Q, V, 2)
+    corner = _rows(verts, pair)  # (Q, V, 2)
     edge = corner.roll(-1, 1) - corner
     side = edge[..., 0] * (p[:, None, 1] - corner[..., 1]) - edge[..., 1] * (p[:, None, 0] - corner[..., 0])
     side = side / edge.norm(dim=2).clamp_min(1e-300)  # distance to each edge's line, > 0 on the inner side
-    side = torch.where(valid[pair], side, float('inf')).amin(1)
+    side = torch.where(_rows(valid, pair), side, float('inf')).amin(1)
     if bool((side.abs() <= eps).any()):
         return None  # two lines meet on an edge
     inside = (side > 0).nonzero().squeeze(1)
-    z = _values(p[inside], pair[inside], table, A_units, c_units)  # (Q, max n) the polygon's lines at each crossing
-    near = (z.abs() <= eps) & (torch.arange(table.shape[1], device=device) < n[pair[inside]][:, None])
+    p, pair, first, second = (_rows(x, inside) for x in (p, pair, first, second))
+    z = _values(p, pair, table, A_units, c_units)  # (Q, max n) the polygon's lines at each crossing
+    near = (z.abs() <= eps) & (torch.arange(table.shape[1], device=device) < _rows(n, pair)[:, None])
     rows = torch.arange(len(inside), device=device)
-    near[rows, position[first[inside]]] = False
-    near[rows, position[second[inside]]] = False
+    near[rows, _rows(position, first)] = False
+    near[rows, _rows(position, second)] = False
     if bool(near.any()):
         return None  # three lines through a point
     cr, ci = (valid & (n > 0)[:, None]).nonzero(as_tuple=True)  # the corners of the polygons that are cut
@@ -194,13 +228,13 @@ def _crossings(verts, counts, A, c, eps):  # (R, V, 2), (R,), (2, G, m), (G, m) 
         n,
         table,
         len(inside),
-        torch.cat([verts[cr, ci], edge_points, p[inside]]),
-        torch.cat([cr, er, pair[inside]]),
+        torch.cat([_rows(verts.reshape(-1, 2), cr * V + ci), edge_points, p]),
+        torch.cat([cr, er, pair]),
         torch.cat(
             [
                 torch.stack([none, none], 1),
-                torch.stack([local[er, ek], torch.full_like(ek, -1)], 1),
-                torch.stack([position[first[inside]], position[second[inside]]], 1),
+                torch.stack([_rows(position, el), torch.full_like(el, -1)], 1),
+                torch.stack([_rows(position, first), _rows(position, second)], 1),
             ]
         ),
     )
@@ -219,47 +253,43 @@ def _faces(verts, counts, A, c, eps):  # (R, V, 2), (R,), (2, G, m), (G, m) -> (
         return verts, counts, kept
     device, dtype = verts.device, verts.dtype
     z = _values(points, owner, table, A, c)  # (P, max n) the polygon's lines at each vertex
-    signs = (z > 0) & (torch.arange(table.shape[1], device=device) < n[owner][:, None])
+    signs = (z > 0) & (torch.arange(table.shape[1], device=device) < _rows(n, owner)[:, None])
     for column in range(2):
         rows = (defining[:, column] >= 0).nonzero().squeeze(1)
         signs[rows, defining[rows, column]] = False  # set below, for each piece around the vertex
     variants = 1 << (defining >= 0).sum(1)
     row = torch.repeat_interleave(torch.arange(len(points), device=device), variants)
     rank = torch.arange(len(row), device=device) - torch.repeat_interleave(variants.cumsum(0) - variants, variants)
-    words = _pack_bits(signs)[row]  # each piece's signs
+    words = _rows(_pack_bits(signs), row)  # each piece's signs
     for column in range(2):  # the pieces around a vertex: each side of its lines
-        has = (defining[row, column] >= 0).nonzero().squeeze(1)
-        word, bit = _bit(defining[row[has], column], table.shape[1])
-        words[has, word] |= ((rank[has] >> column) & 1) << bit
-    words = torch.cat([words, owner[row, None]], 1)  # and its polygon
+        line = _rows(defining[:, column], row)
+        has = (line >= 0).nonzero().squeeze(1)
+        word, bit = _bit(_rows(line, has), table.shape[1])
+        words[has, word] |= ((_rows(rank, has) >> column) & 1) << bit
+    words = torch.cat([words, _rows(owner, row)[:, None]], 1)  # and its polygon
     _, face = torch.unique(_hash_words(words, _word_keys(words.shape[1], device)), return_inverse=True)
     found = int(face.max()) + 1  # pieces
     first = torch.zeros(found, dtype=torch.long, device=device).scatter_(
         0, face, torch.arange(len(face), device=device)
     )
-    if not bool((words == words[first[face]]).all()):
+    if not bool((words == _rows(words, _rows(first, face))).all()):
         return None  # two pieces' hashes collided (≈ found²/2⁶⁵)
     sizes = torch.bincount(face, minlength=found)
     if bool((sizes < 3).any()):
         return None
-    p = points[row]
+    p = _rows(points, row)
     centre = torch.zeros(found, 2, dtype=dtype, device=device).index_add_(0, face, p) / sizes[:, None]
-    angle = torch.atan2(p[:, 1] - centre[face, 1], p[:, 0] - centre[face, 0])
+    offset = p - _rows(centre, face)
+    angle = torch.atan2(offset[:, 1], offset[:, 0])
     order = torch.argsort(face.to(dtype) * 8 + angle)  # by piece, then counter-clockwise
-    face, p = face[order], p[order]
-    slot = torch.arange(len(face), device=device) - (sizes.cumsum(0) - sizes)[face]
+    face, p = _rows(face, order), _rows(p, order)
+    slot = torch.arange(len(face), device=device) - _rows(sizes.cumsum(0) - sizes, face)
     out = torch.zeros(found + len(kept), max(int(sizes.max()), verts.shape[1]), 2, dtype=dtype, device=device)
     out[face, slot] = p
-    out[found:, : verts.shape[1]] = verts[kept]
-    return out, torch.cat([sizes, counts[kept]]), torch.cat([owner[row[first]], kept])
+    out[found:, : verts.shape[1]] = _rows(verts, kept)
+    return out, torch.cat([sizes, _rows(counts, kept)]), torch.cat([_rows(owner, _rows(row, first)), kept])
 
 # %% ../nbs/10a_polygons.ipynb #9712e444
-def _centres(verts, counts):  # (R, V, 2) padded, (R,) -> (R, 2)
-    "The mean of each convex polygon's vertices: a point inside it."
-    valid = (torch.arange(verts.shape[1], device=verts.device) < counts[:, None]).to(verts.dtype)
-    return (verts * valid[..., None]).sum(1) / counts[:, None]
-
-
 @dataclass
 class ExactRegions:
     """The exact linear regions of an MLP on a plane: convex polygons, activation patterns, and the network's affine map
@@ -366,17 +396,19 @@ def _next_layer(polygons: _Polygons, A, c, W, b, slopes) -> tuple[torch.Tensor, 
     `c' = W D c + b` with `D` the pattern's slopes. Regions become the groups of the next layer's maps."""
     verts, counts, group = polygons.view()
     centre = _centres(verts, counts)
-    if A.shape[1] == 1:  # the first layer's one map: matrix products, nothing gathered
+    if A.shape[1] == 1:  # the first layer's one map: one batched product, nothing gathered
         z = torch.addmm(c, centre, A[:, 0])  # (R, n) pre-activations inside each region
-        D = _slopes(z > 0, slopes)
-        A, c = D @ (A[:, 0, :, None] * W.T), (D * c) @ W.T + b
+        on = z > 0
+        out = _slopes(on, slopes) @ (torch.cat([A[:, 0], c])[..., None] * W.T)  # (3, R, m): A' and c' − b
+        A, c = out[:2], out[2] + b
     else:
         Ag, cg = A.index_select(1, group), c.index_select(0, group)
         z = torch.addcmul(torch.addcmul(cg, centre[:, :1], Ag[0]), centre[:, 1:], Ag[1])
-        D = _slopes(z > 0, slopes)
-        A, c = (D * Ag) @ W.T, (D * cg) @ W.T + b  # (2, R, m), (R, m)
+        on = z > 0
+        D = _slopes(on, slopes)
+        A, c = Ag.mul_(D) @ W.T, cg.mul_(D) @ W.T + b  # (2, R, m), (R, m): the gathered copies are scaled in place
     polygons.group[: polygons.n] = torch.arange(polygons.n, device=verts.device)
-    return A, c, z > 0
+    return A, c, on
 
 
 @torch.no_grad()
