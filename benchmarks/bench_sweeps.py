@@ -15,14 +15,20 @@
    in a fresh process with and without it, in turns; steps per second and page faults per step.
 5. Ray: the same 12-run sweep (the SMALL recipe, 2 weight decays x 2 train shares x 3 seeds) with `engine='ray'` on a
    local Ray against the embedded engine (ensembles in two worker processes), both started and warmed first, in turns;
-   Ray's start-up (`start_ray`, import excluded) reported on its own.
+   Ray's start-up (`start_ray`, import excluded) reported on its own. Where Ray Tune imports (the `ray[tune]` extras:
+   pyarrow, pydantic, tensorboardX), the same 12 runs as Tune trials too (a grid search, two trials at a time, one CPU
+   each, each trial one `run_point`), twice after those turns (Tune's trial actors slow the plain tasks that follow):
+   `ray_tune_vs_ray_tasks` is the ratio of Tune's median time to our Ray engine's.
 Both sides of each ratio run in this one script. `--quick`: K up to 32, fewer steps, smaller budgets.
-Usage: python benchmarks/bench_sweeps.py [--quick]
+Usage: python benchmarks/bench_sweeps.py [--quick] [--only throughput|grid|lookups|memory|ray]
 """
 
+import argparse
+import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import replace
 
@@ -30,9 +36,9 @@ import pandas as pd
 import torch
 from joblib import Parallel, delayed
 
-from common import alternating_runs, paired_ratios, quick_flag, timed
+from common import alternating_runs, paired_ratios, timed
 from grok_explore.recipe import modular_mlp
-from grok_explore.sweeps import SMALL, Ensemble, start_ray, sweep, train_together
+from grok_explore.sweeps import SMALL, Ensemble, configure, run_point, start_ray, sweep, sweep_points, train_together
 
 
 def tiny(seed: int):
@@ -166,6 +172,47 @@ def freed_memory(quick: bool) -> dict:
     return {'keep_freed_memory_speedup': ratio}
 
 
+def tune_trial(config: dict, setting=None):
+    "One sweep point as a Ray Tune trial: the same `run_point` the sweep calls, its row reported to Tune."
+    from ray import tune
+
+    point = config['point']
+    configured = configure(setting, {k: v for k, v in point.items() if k != 'seed'})
+    row, _ = run_point(configured, point)
+    tune.report({'steps': row['steps'], 'grok_step': -1 if row['grok_step'] is None else row['grok_step'], **point})
+
+
+def ray_tune_run(setting, axes: dict, seeds, expected: pd.DataFrame | None = None) -> float | None:
+    """Seconds for the sweep's runs as Ray Tune trials (a grid search, two at a time, one CPU each), on the local Ray
+    already started, their steps checked against the sweep's table `expected`; None where Ray Tune cannot be imported
+    (it needs the `ray[tune]` extras)."""
+    os.environ.setdefault('RAY_AIR_NEW_OUTPUT', '0')  # Tune's older console output, which `verbose=0` silences
+    try:
+        from ray import tune
+    except ImportError as error:
+        print(f'Ray Tune not measured: {error}')
+        return None
+    points = sweep_points(axes, seeds)
+    with tempfile.TemporaryDirectory() as folder:
+        tuner = tune.Tuner(
+            tune.with_resources(tune.with_parameters(tune_trial, setting=setting), {'cpu': 1}),
+            param_space={'point': tune.grid_search(points)},
+            tune_config=tune.TuneConfig(max_concurrent_trials=2),
+            run_config=tune.RunConfig(storage_path=folder, verbose=0),
+        )
+        start = time.perf_counter()
+        results = tuner.fit()
+        seconds = time.perf_counter() - start
+    if results.num_errors:
+        raise RuntimeError(f'{results.num_errors} Ray Tune trials failed: {results.errors}')
+    if expected is not None:
+        columns = [*axes, 'seed', 'steps', 'grok_step']
+        found = results.get_dataframe()[columns].sort_values(columns).reset_index(drop=True)
+        same = expected.assign(grok_step=expected.grok_step.fillna(-1))[columns].sort_values(columns)
+        pd.testing.assert_frame_equal(found, same.reset_index(drop=True), check_dtype=False)
+    return seconds
+
+
 def ray_engine(quick: bool) -> dict:
     import ray
 
@@ -177,17 +224,35 @@ def ray_engine(quick: bool) -> dict:
     sweep(warm, axes, seeds=(0, 1), progress=False, engine='ray')  # Ray's worker processes start on the first tasks
     sweep(warm, axes, seeds=(0, 1), progress=False, workers=2)  # and joblib's on the first sweep with workers
     rounds = alternating_runs({'embedded': lambda: run(), 'ray': lambda: run(engine='ray')}, 2 if quick else 3)
+    # Tune after those rounds, not between them: its trial actors slowed the plain tasks that followed (1.9x in turns)
+    if quick:  # a Tune round takes minutes
+        print('Ray Tune: measured in the full run only')
+    elif ray_tune_run(warm, axes, (0, 1)) is not None:  # warmed as the others; measured only where it imports
+        table = sweep(setting, axes, seeds=(0, 1, 2), progress=False).runs
+        rounds['ray tune'] = [ray_tune_run(setting, axes, (0, 1, 2), table) for _ in range(2)]
     ray.shutdown()
     for name, seconds in rounds.items():
         print(f"12 runs, {name}: {', '.join(f'{s:.1f} s' for s in seconds)}")
     print(f'Ray start-up (import excluded): {startup:.1f} s')
-    return {'ray_overhead_ratio': paired_ratios(rounds, 'embedded')['ray'], 'ray_startup_s': startup}
+    figures = {'ray_overhead_ratio': paired_ratios(rounds, 'embedded')['ray'], 'ray_startup_s': startup}
+    if 'ray tune' in rounds:
+        figures['ray_tune_vs_ray_tasks'] = statistics.median(rounds['ray tune']) / statistics.median(rounds['ray'])
+    return figures
+
+
+PARTS = {'throughput': throughput, 'grid': phase_grid, 'lookups': lookups, 'memory': freed_memory, 'ray': ray_engine}
 
 
 def main():
-    quick = quick_flag(__doc__)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--quick', action='store_true', help='a smaller case (under 2 minutes)')
+    parser.add_argument('--only', choices=list(PARTS), help='one part only')
+    args = parser.parse_args()
     print(f'torch {torch.__version__}, {torch.get_num_threads()} threads available')
-    figures = throughput(quick) | phase_grid(quick) | lookups(quick) | freed_memory(quick) | ray_engine(quick)
+    figures = {}
+    for name, part in PARTS.items():
+        if args.only in (None, name):
+            figures |= part(args.quick)
     print()
     for key, value in figures.items():
         print(f'{key} = {value:.2f}')
