@@ -167,9 +167,8 @@ def _crossings(verts, counts, A, c, eps):  # (R, V, 2), (R,), (2, G, m), (G, m) 
     line = cross.nonzero().squeeze(1)
     region, unit, s, positive, negative = (_rows(x, line) for x in (region, unit, s, positive, negative))
     n = torch.bincount(region, minlength=R)  # lines crossing each polygon
-    position = torch.arange(len(region), device=device) - _rows(
-        n.cumsum(0) - n, region
-    )  # its place in the polygon's row
+    starts = n.cumsum(0) - n  # each polygon's first place in `region`
+    position = torch.arange(len(region), device=device) - _rows(starts, region)  # its place in the polygon's row
     table = torch.zeros(R, max(int(n.max()), 1), dtype=torch.long, device=device)
     table[region, position] = unit
     changes = (positive & negative.roll(-1, 1)) | (negative & positive.roll(-1, 1))  # the edges each line crosses
