@@ -92,7 +92,7 @@ def throughput(quick: bool) -> dict:
 
 
 def phase_grid(quick: bool) -> dict:
-    steps = 600 if quick else 3000
+    steps = 300 if quick else 3000
     setting = modular_mlp(p=59, train_fraction=0.7, width=128, max_steps=steps, every=20, jacobian_every=None)
     axes = {'weight_decay': (0.3, 1.0, 3.0), 'train_fraction': (0.5, 0.7, 0.9)}
     start = time.perf_counter()
@@ -158,7 +158,7 @@ def freed_memory(quick: bool) -> dict:
     run = lambda how: subprocess.run([sys.executable, '-c', CHILD, how], capture_output=True, text=True, check=True)
     rounds = {'default': [], 'keep': []}
     faults = {'default': [], 'keep': []}
-    for _ in range(2 if quick else 6):
+    for _ in range(1 if quick else 6):  # each measurement starts two processes
         for how in rounds:
             seconds, per_step = map(float, run(how).stdout.split())
             rounds[how].append(seconds)
@@ -252,7 +252,9 @@ def main():
     figures = {}
     for name, part in PARTS.items():
         if args.only in (None, name):
+            start = time.perf_counter()
             figures |= part(args.quick)
+            print(f'({name}: {time.perf_counter() - start:.0f} s)', flush=True)
     print()
     for key, value in figures.items():
         print(f'{key} = {value:.2f}')
