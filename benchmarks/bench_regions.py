@@ -2,7 +2,9 @@
 against both.
 
 Exact: MLPs 2 -> widths -> 3 (PyTorch's default init x 2, biases on) on the square [-1, 1]^2, the same float32 weights
-given to regioncam; both count the faces, timed in the same run (median of 3 for small nets, one run for 3x256).
+given to regioncam, timed in turns in the same run: the count the timeline records (`region_count`; key
+`exact_vs_regioncam_worst_ratio`) against regioncam's faces, and the whole partition with each region's affine map
+(`exact_regions`; key `partition_vs_regioncam_worst_ratio`) against regioncam evaluating the output layer too.
 Grid: a 64-input MLP 64-256-256-256-10 on the plane through three random inputs, activation-pattern hashing on a
 512^2 grid, against the exact partition of the same plane and against the bare forward pass over the same grid points
 (the floor: the picture cannot cost less than evaluating the network there).
@@ -25,7 +27,7 @@ from grok_explore.core import seed_everything
 from grok_explore.learner import MetricsCallback
 from grok_explore.local_complexity import local_complexity_metric
 from grok_explore.models import MLP
-from grok_explore.polygons import exact_regions
+from grok_explore.polygons import exact_regions, region_count
 from grok_explore.regions import GRID_CHUNK, Plane, RegionsCallback, _grid, plane_through, region_grid
 
 try:
@@ -41,11 +43,15 @@ SQUARE = Plane(
 )
 
 
-def regioncam_faces(net: MLP) -> int:
+def regioncam_faces(net: MLP, outputs: bool = False) -> int:
+    "regioncam's faces of the hidden layers; with `outputs`, regioncam also evaluates the output layer at every vertex."
     camera = regioncam.Regioncam(size=1)
     for layer in net.layers[:-1]:
         camera.linear(layer.weight.detach().T.contiguous().numpy(), layer.bias.detach().numpy())
         camera.relu()
+    if outputs:
+        last = net.layers[-1]
+        camera.linear(last.weight.detach().T.contiguous().numpy(), last.bias.detach().numpy())
     return camera.num_faces
 
 
@@ -85,40 +91,51 @@ def main():
 
 
 def exact(quick: bool) -> dict:
-    """Our exact partition against regioncam on MLPs with a 2D input: the two timed alternately, after one untimed call
-    each (the ratio is the median of 41 pairs' ratios for the small nets, one pair for 3x256), so that both see the
-    same moments of a noisy machine."""
-    figures, equal = {}, True
+    """Our exact regions against regioncam on MLPs with a 2D input, two ways: the count as the timeline records it
+    (`region_count`, against regioncam's faces of the hidden layers), and the whole partition (`exact_regions`:
+    polygons, patterns and the network's affine map on each, against regioncam with the output layer evaluated at
+    every vertex too). The four are timed in turns after one untimed call each; each ratio is the median of 41 rounds'
+    ratios (one round for 3x256), so that both sides see the same moments of a noisy machine."""
+    ratios = {'count': {}, 'partition': {}}
+    equal = True
     for widths in [(128,), (64, 64)] if quick else [(128,), (64, 64), (256, 256, 256)]:
         torch.manual_seed(0)
         net = MLP([2, *widths, 3], init_scale=2.0)
+        calls = {
+            'count': lambda: region_count(net, SQUARE),
+            'regioncam': lambda: regioncam_faces(net),
+            'partition': lambda: exact_regions(net, SQUARE).count,
+            'regioncam with outputs': lambda: regioncam_faces(net, outputs=True),
+        }
+        if not regioncam:
+            calls = {k: v for k, v in calls.items() if not k.startswith('regioncam')}
         repeats = 1 if widths == (256, 256, 256) else 41
         if repeats > 1:  # first calls pay one-time costs
-            exact_regions(net, SQUARE)
-            if regioncam:
-                regioncam_faces(net)
-        ours, theirs = [], []
+            [call() for call in calls.values()]
+        seconds, counts = {k: [] for k in calls}, {}
         for _ in range(repeats):
-            seconds, regions = timed(lambda: exact_regions(net, SQUARE), 1)
-            ours.append(seconds)
-            if regioncam:
-                seconds, faces = timed(lambda: regioncam_faces(net), 1)
-                theirs.append(seconds)
-        line = f"MLP 2-{'-'.join(map(str, widths))}-3: exact_regions {regions.count:,} regions in "
-        line += f"{statistics.median(ours):.3f} s"
+            for key, call in calls.items():
+                took, counts[key] = timed(call, 1)
+                seconds[key].append(took)
+        name = 'x'.join(map(str, widths))
+        equal &= len(set(counts.values())) == 1
+        line = f"MLP 2-{'-'.join(map(str, widths))}-3, {counts['partition']:,} regions: "
+        line += ', '.join(f'{k} {statistics.median(v):.3f} s' for k, v in seconds.items())
         if regioncam:
-            ratio = statistics.median([a / b for a, b in zip(ours, theirs)])
-            equal &= faces == regions.count
-            line += f"; regioncam {faces:,} faces in {statistics.median(theirs):.3f} s"
-            line += f"; ratio {ratio:.2f}x (median of pairs)"
-            figures['x'.join(map(str, widths))] = ratio
+            for ours, theirs in [('count', 'regioncam'), ('partition', 'regioncam with outputs')]:
+                ratios[ours][name] = statistics.median([a / b for a, b in zip(seconds[ours], seconds[theirs])])
+            line += f"; ratios: count {ratios['count'][name]:.2f}x, partition {ratios['partition'][name]:.2f}x"
+            line += ' (medians of rounds)' if repeats > 1 else ' (one round)'
         print(line, flush=True)
     if not regioncam:
         return {}
-    return {f'exact_vs_regioncam_ratio_{k}': v for k, v in figures.items()} | {
-        'exact_vs_regioncam_worst_ratio': max(figures.values()),
-        'exact_equals_regioncam': int(equal),
-    }
+    return (
+        {f'exact_vs_regioncam_ratio_{k}': v for k, v in ratios['count'].items()}
+        | {'exact_vs_regioncam_worst_ratio': max(ratios['count'].values())}
+        | {f'partition_vs_regioncam_ratio_{k}': v for k, v in ratios['partition'].items()}
+        | {'partition_vs_regioncam_worst_ratio': max(ratios['partition'].values())}
+        | {'exact_equals_regioncam': int(equal)}
+    )
 
 
 def grid_picture(quick: bool) -> dict:

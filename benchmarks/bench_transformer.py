@@ -10,7 +10,7 @@ Fallback: the largest setting measured to grok on this CPU (p = 31, 80% train, d
 decay 1; benchmarks/README.md, GrokAlign (c)), three seeds, each at most 10,000 steps.
 Saved: benchmarks/results/timeline_transformer_canonical.csv and timeline_transformer_small.csv (tutorial 26 reads
 them). `--quick`: the canonical setting for 1 minute and the fallback with one seed, nothing saved.
-Usage: python benchmarks/bench_transformer.py [--quick] [--minutes M] [--device cuda] [--only canonical|small]
+Usage: python benchmarks/bench_transformer.py [--quick] [--minutes M] [--device cuda] [--only canonical|small] [--tag T]
 """
 
 import argparse
@@ -60,6 +60,7 @@ def main():
     parser.add_argument('--minutes', type=float, default=None, help='wall-time budget of the canonical run (30)')
     parser.add_argument('--device', default=None, help='cuda for the GPU (default: the CPU)')
     parser.add_argument('--only', choices=('canonical', 'small'), default=None)
+    parser.add_argument('--tag', default='canonical', help='the canonical run is saved as timeline_transformer_TAG.csv')
     args = parser.parse_args()
     minutes = args.minutes or (1.0 if args.quick else 30.0)
     print(f'torch {torch.__version__}, {torch.get_num_threads()} threads, device {args.device or "cpu"}')
@@ -72,7 +73,8 @@ def main():
         figures['canonical_grok_step'] = result.grok_step if result.grok_step is not None else 'none'
         figures['canonical_final_test_accuracy'] = round(float(result.lenses['test accuracy'].iloc[-1]), 3)
         if not args.quick:
-            timelines_frame(canonical, 'canonical').to_csv(RESULTS / 'timeline_transformer_canonical.csv', index=False)
+            path = RESULTS / f'timeline_transformer_{args.tag}.csv'
+            timelines_frame(canonical, 'canonical').to_csv(path, index=False)
     if args.only != 'canonical':
         small = run('small', SMALL, (0,) if args.quick else (0, 1, 2), None, args.device)
         print(lead_table(small).round(3).to_markdown())
