@@ -390,6 +390,11 @@ def _slopes(on: torch.Tensor, slopes: tuple[float, float]) -> torch.Tensor:  # (
     return D if slopes == (0.0, 1.0) else D.mul_(slopes[1] - slopes[0]).add_(slopes[0])
 
 
+def _scaled(x: torch.Tensor, on: torch.Tensor, slopes: tuple[float, float]) -> torch.Tensor:  # (R, n), in place
+    "`x` times each unit's slope (`_slopes`), in place: for ReLU, zero where the unit is off."
+    return x.masked_fill_(~on, 0.0) if slopes == (0.0, 1.0) else x.mul_(_slopes(on, slopes))
+
+
 def _next_layer(polygons: _Polygons, A, c, W, b, slopes) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """Each region's activation pattern (read at its centre) and the next layer's units on it: `A' = W D A`,
     `c' = W D c + b` with `D` the pattern's slopes. Regions become the groups of the next layer's maps."""
@@ -400,12 +405,15 @@ def _next_layer(polygons: _Polygons, A, c, W, b, slopes) -> tuple[torch.Tensor, 
         on = z > 0
         out = _slopes(on, slopes) @ (torch.cat([A[:, 0], c])[..., None] * W.T)  # (3, R, m): A' and c' − b
         A, c = out[:2], out[2] + b
-    else:
-        Ag, cg = A.index_select(1, group), c.index_select(0, group)
-        z = torch.addcmul(torch.addcmul(cg, centre[:, :1], Ag[0]), centre[:, 1:], Ag[1])
+    else:  # each region's rows of its parents' maps, one (R, n) buffer at a time: fresh megabytes cost page faults
+        z, rows = c.index_select(0, group), torch.empty(len(group), A.shape[2], dtype=A.dtype, device=A.device)
+        for k in range(2):
+            z.addcmul_(torch.index_select(A[k], 0, group, out=rows), centre[:, k : k + 1])
         on = z > 0
-        D = _slopes(on, slopes)
-        A, c = Ag.mul_(D) @ W.T, cg.mul_(D) @ W.T + b  # (2, R, m), (R, m): the gathered copies are scaled in place
+        maps = torch.empty(2, len(group), W.shape[0], dtype=A.dtype, device=A.device)  # (2, R, m): A'
+        for k in range(2):
+            torch.mm(_scaled(torch.index_select(A[k], 0, group, out=rows), on, slopes), W.T, out=maps[k])
+        A, c = maps, _scaled(torch.index_select(c, 0, group, out=z), on, slopes) @ W.T + b
     polygons.group[: polygons.n] = torch.arange(polygons.n, device=verts.device)
     return A, c, on
 
