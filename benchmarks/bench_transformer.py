@@ -9,7 +9,8 @@ share (key frequencies of the final model).
 Fallback: the largest setting measured to grok on this CPU (p = 31, 80% train, d_model 32, MLP 128, lr 3e-3, weight
 decay 1; benchmarks/README.md, GrokAlign (c)), three seeds, each at most 10,000 steps.
 Saved: benchmarks/results/timeline_transformer_canonical.csv and timeline_transformer_small.csv (tutorial 26 reads
-them). `--quick`: the canonical setting for 1 minute and the fallback with one seed, nothing saved.
+them; also timeline_transformer_canonical_long.csv, made with `--only canonical --minutes 110 --tag canonical_long`).
+`--quick`: the canonical setting for 1 minute and the fallback with one seed, nothing saved.
 Usage: python benchmarks/bench_transformer.py [--quick] [--minutes M] [--device cuda] [--only canonical|small] [--tag T]
 """
 
