@@ -111,7 +111,8 @@ def exact(quick: bool) -> dict:
             calls = {k: v for k, v in calls.items() if not k.startswith('regioncam')}
         repeats = 1 if widths == (256, 256, 256) else 41
         if repeats > 1:  # first calls pay one-time costs
-            [call() for call in calls.values()]
+            for call in calls.values():
+                call()
         seconds, counts = {k: [] for k in calls}, {}
         for _ in range(repeats):
             for key, call in calls.items():
