@@ -11,16 +11,19 @@
    the same ensemble in turns: its forward alone, and whole steps (forward, backward, update) with an evaluation
    every 20 steps: p = 31, MLP 62-128-31, K = 18 (bench_phases.py's ensembles) and p = 59, K = 3 (the grid's). Smaller
    first layers (below `sweeps.LOOKUP_MIN_MACS`, such as case 1's) keep the dense product: the look-up costs more there.
-4. Freed memory kept (`sweeps.keep_freed_memory`, what worker processes do): 100 steps of a p = 31, K = 18 ensemble
+4. Layouts: the same ensemble with `_linear`'s fast layouts (outputs of odd width from weights padded with zero rows,
+   the weights' gradient formed as (m, n)) and without, whole steps in turns, for the three shapes above; the
+   weights must stay equal bit for bit.
+5. Freed memory kept (`sweeps.keep_freed_memory`, what worker processes do): 100 steps of a p = 31, K = 18 ensemble
    in a fresh process with and without it, in turns; steps per second and page faults per step.
-5. Ray: the same 12-run sweep (the SMALL recipe, 2 weight decays x 2 train shares x 3 seeds) with `engine='ray'` on a
+6. Ray: the same 12-run sweep (the SMALL recipe, 2 weight decays x 2 train shares x 3 seeds) with `engine='ray'` on a
    local Ray against the embedded engine (ensembles in two worker processes), both started and warmed first, in turns;
    Ray's start-up (`start_ray`, import excluded) reported on its own. Where Ray Tune imports (the `ray[tune]` extras:
    pyarrow, pydantic, tensorboardX), the same 12 runs as Tune trials too (a grid search, two trials at a time, one CPU
    each, each trial one `run_point`), twice after those turns (Tune's trial actors slow the plain tasks that follow):
    `ray_tune_vs_ray_tasks` is the ratio of Tune's median time to our Ray engine's.
 Both sides of each ratio run in this one script. `--quick`: K up to 32, fewer steps, smaller budgets.
-Usage: python benchmarks/bench_sweeps.py [--quick] [--only throughput|grid|lookups|memory|ray]
+Usage: python benchmarks/bench_sweeps.py [--quick] [--only throughput|grid|lookups|layouts|memory|ray]
 """
 
 import argparse
@@ -136,6 +139,27 @@ def lookups(quick: bool) -> dict:
     return figures
 
 
+def layouts(quick: bool) -> dict:
+    figures = {}
+    cases = {'p31_k18': (31, 128, 3e-3, 18), 'p59_k3': (59, 128, 3e-3, 3), 'p23_k32': (23, 32, 1e-2, 32)}
+    for name, (p, width, lr, K) in cases.items():
+        setting = modular_mlp(p=p, train_fraction=0.7, width=width, lr=lr, every=20, jacobian_every=None)
+        fast = Ensemble([setting.learner(seed) for seed in range(K)])
+        plain = Ensemble([setting.learner(seed) for seed in range(K)])
+        assert fast.fast, 'the fast layouts differ from nn.Linear on this machine: nothing to measure'
+        plain.fast = False
+        steps = lambda e: lambda: timed(lambda: [e.one_step() for _ in range(20)] + [e.evaluate()])
+        repeats = 3 if quick else 15  # rounds of 20 steps each, in turns
+        whole = paired_ratios(alternating_runs({'plain': steps(plain), 'fast': steps(fast)}, repeats), 'fast')
+        assert torch.equal(fast.flat, plain.flat), 'the two layouts must train the same weights bit for bit'
+        print(
+            f'p = {p}, MLP {2 * p}-{width}-{p}, K = {K}: padded outputs and (m, n) weight gradients against the plain '
+            f'layouts, steps with evaluations {whole["plain"]:.2f}x (median of {repeats} paired rounds; same weights)'
+        )
+        figures[f'layout_step_speedup_{name}'] = whole['plain']
+    return figures
+
+
 CHILD = """
 import resource, sys, time, torch
 from grok_explore.recipe import modular_mlp
@@ -240,7 +264,14 @@ def ray_engine(quick: bool) -> dict:
     return figures
 
 
-PARTS = {'throughput': throughput, 'grid': phase_grid, 'lookups': lookups, 'memory': freed_memory, 'ray': ray_engine}
+PARTS = {
+    'throughput': throughput,
+    'grid': phase_grid,
+    'lookups': lookups,
+    'layouts': layouts,
+    'memory': freed_memory,
+    'ray': ray_engine,
+}
 
 
 def main():

@@ -6,8 +6,8 @@
 __all__ = ['ENSEMBLE_CALLBACKS', 'ENSEMBLE_OPTIMIZERS', 'LOOKUP_MIN_MACS', 'ENGINES', 'TABLE_FORMATS', 'MIN_PARALLEL_RUNS',
            'TASKS_PER_WORKER', 'RAY_ATTEMPTS', 'SMALL', 'sweep_points', 'with_knobs', 'configure', 'point_key',
            'start_point', 'run_method', 'point_row', 'run_point', 'save_point', 'load_point', 'ensemble_blocker',
-           'ensemble_key', 'one_hot_index', 'Ensemble', 'train_together', 'SweepResult', 'sweep', 'train_points',
-           'keep_freed_memory', 'start_ray', 'seed_spread', 'grid_view']
+           'ensemble_key', 'one_hot_index', 'linear_agrees', 'Ensemble', 'train_together', 'SweepResult', 'sweep',
+           'train_points', 'keep_freed_memory', 'start_ray', 'seed_spread', 'grid_view']
 
 # %% ../nbs/13_sweeps.ipynb #c6aaf6eb
 import ctypes
@@ -238,35 +238,97 @@ LOOKUP_MIN_MACS = 2**25  # a first layer this big (multiply-adds of its product)
 # look-up's fixed cost (~0.2 ms a call) exceeds what it saves (bench_sweeps.py)
 
 
-class _OneHotLinear(torch.autograd.Function):
-    """`baddbmm(bias, x, weightᵀ)` for inputs of one or two ones per row: forward as the sum of the weight columns the
-    ones pick (`embedding_bag`), which adds the same two numbers as the product; backward as the dense products autograd
-    computes for `baddbmm` (a scatter-add would sum in another order)."""
-
-    @staticmethod
-    def forward(ctx, x, index, weight, bias):  # (K, B, n) inputs, (K, B, m) their ones, (K, out, n), (K, out) or None
-        K, n = weight.shape[0], weight.shape[2]
-        table = weight.transpose(1, 2).reshape(K * n, -1)  # row k·n + j: run k's weights from input j
-        rows = index + torch.arange(0, K * n, n).view(K, 1, 1)
-        out = F.embedding_bag(rows.view(-1, index.shape[-1]), table, mode='sum').view(*index.shape[:-1], -1)
-        ctx.save_for_backward(x)
-        ctx.has_bias = bias is not None
-        return out if bias is None else out.add_(bias.unsqueeze(1))
-
-    @staticmethod
-    def backward(ctx, grad):
-        (x,) = ctx.saved_tensors
-        grad_weight = torch.bmm(x.transpose(1, 2), grad).transpose(1, 2)
-        return None, None, grad_weight, grad.sum(1) if ctx.has_bias else None
+def _padded(m: int) -> int:
+    "`m` rounded up to a multiple of 8."
+    return -(-m // 8) * 8
 
 
-def _linear(h: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None, index: torch.Tensor | None = None):
-    "`nn.Linear` on K runs at once: (K, B, n) inputs, (K, out, n) weights, (K, out) biases; `index`: look `h` up."
-    if index is not None:
-        return _OneHotLinear.apply(h, index, weight, bias)
+def _product(h: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None) -> torch.Tensor:
+    "`h @ weightᵀ + bias` for K runs at once: (K, B, n) inputs, (K, m, n) weights, (K, m) biases or None."
     if bias is None:
         return torch.bmm(h, weight.transpose(1, 2))
     return torch.baddbmm(bias.unsqueeze(1), h, weight.transpose(1, 2))
+
+
+class _Linear(torch.autograd.Function):
+    """`nn.Linear` on K runs at once, with the sums `nn.Linear` makes run by run: (K, B, n) inputs `h`, (K, m, n)
+    weights, (K, m) biases or None. `index` (the ones of one-hot `h`, or None): the forward adds the weight columns the
+    ones pick (`embedding_bag`). `fast`: an output width `m` that is not a multiple of 8 comes from weights padded with
+    rows of zeros to one (each output sums the same terms in the same order), and when `n` is a multiple of 8 the
+    weights' gradient is formed as (m, n) rather than transposed from (n, m): this CPU's products are slow for outputs
+    of odd widths. The backward is the dense products autograd computes for `baddbmm` (a scatter-add for one-hot
+    inputs would sum in another order)."""
+
+    @staticmethod
+    def forward(ctx, h, index, weight, bias, fast: bool):
+        K, m, n = weight.shape
+        if index is not None:
+            table = weight.transpose(1, 2).reshape(K * n, m)  # row k·n + j: run k's weights from input j
+            rows = index + torch.arange(0, K * n, n).view(K, 1, 1)
+            out = F.embedding_bag(rows.view(-1, index.shape[-1]), table, mode='sum').view(*index.shape[:-1], m)
+            if bias is not None:
+                out.add_(bias.unsqueeze(1))
+        elif fast and m % 8:
+            zeros = _padded(m) - m
+            padded_bias = None if bias is None else F.pad(bias, (0, zeros))
+            out = _product(h, torch.cat([weight, weight.new_zeros(K, zeros, n)], 1), padded_bias)[..., :m].contiguous()
+        else:
+            out = _product(h, weight, bias)
+        ctx.save_for_backward(h, weight)
+        ctx.fast, ctx.has_bias = fast, bias is not None
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        h, weight = ctx.saved_tensors
+        m, n = weight.shape[1:]
+        grad = grad.contiguous()
+        grad_h = torch.bmm(grad, weight) if ctx.needs_input_grad[0] else None
+        if ctx.fast and m % 8 and not n % 8:
+            grad_weight = torch.bmm(grad.transpose(1, 2), h)
+        else:
+            grad_weight = torch.bmm(h.transpose(1, 2), grad).transpose(1, 2)
+        return grad_h, None, grad_weight, grad.sum(1) if ctx.has_bias else None, None
+
+
+def _linear(
+    h: torch.Tensor,
+    weight: torch.Tensor,
+    bias: torch.Tensor | None,
+    index: torch.Tensor | None = None,
+    fast: bool = False,
+) -> torch.Tensor:
+    "`nn.Linear` on K runs at once (`_Linear`): (K, B, n) inputs, (K, m, n) weights, (K, m) biases or None."
+    return _Linear.apply(h, index, weight, bias, fast)
+
+
+def linear_agrees(
+    shapes: Sequence[tuple[int, int]],  # each layer's (inputs n, outputs m)
+    sizes: Sequence[int],  # the batches' rows
+    K: int,  # runs
+    bias: bool = True,
+    dtype: torch.dtype = torch.float32,
+    device=None,
+) -> bool:
+    """Whether `_linear(..., fast=True)` gives the outputs and gradients of `nn.Linear` run by run bit for bit, tried on
+    random numbers of these shapes: the order in which a product sums depends on its shapes and this machine's library,
+    not on the numbers. Only layers whose output width is not a multiple of 8 have fast layouts to try."""
+    generator = torch.Generator().manual_seed(0)
+    draw = lambda *shape: torch.randn(*shape, generator=generator, dtype=dtype).to(device).requires_grad_(True)
+    for n, m in {(n, m) for n, m in shapes if m % 8}:
+        weight, bias_ = draw(K, m, n), draw(K, m) if bias else None
+        for rows in sorted(set(sizes)):
+            h, grad = draw(K, rows, n), draw(K, rows, m).detach()
+            inputs = [t for t in (h, weight, bias_) if t is not None]
+            out = _linear(h, weight, bias_, fast=True)
+            batched = (out, *torch.autograd.grad(out, inputs, grad))
+            for k in range(K):
+                mine = [t[k].detach().requires_grad_(True) for t in inputs]
+                one = F.linear(*mine)
+                alone = (one, *torch.autograd.grad(one, mine, grad[k]))
+                if not all(torch.equal(a[k], b) for a, b in zip(batched, alone)):
+                    return False
+    return True
 
 # %% ../nbs/13_sweeps.ipynb #f6e4a37b
 class Ensemble:
@@ -300,6 +362,7 @@ class Ensemble:
         self.full_batch = all(l.batch_size is None or l.batch_size >= len(l.data.y_train) for l in self.learners)
         x_train = torch.stack([learner.data.x_train for learner in self.learners])
         self.lookup = self._lookup_agrees(x_train)
+        self.fast = self._fast_agrees()
         if self.full_batch:
             self.x = x_train
             self.y = torch.stack([learner.data.y_train for learner in self.learners])
@@ -331,6 +394,16 @@ class Ensemble:
         weight, bias = params['layers.0.weight'], params.get('layers.0.bias')
         return torch.equal(_linear(x, weight, bias, index), _linear(x, weight, bias))
 
+    def _fast_agrees(self) -> bool:
+        "Whether the MLP's layers may use `_linear`'s fast layouts: they equal `nn.Linear` here (`linear_agrees`)."
+        if not isinstance(self.network, MLP):
+            return False
+        data, batch = self.learners[0].data, self.learners[0].batch_size
+        sizes = [len(data.y_train), len(data.y_test)] + ([] if self.full_batch else [batch])
+        shapes = [tuple(layer.weight.shape[::-1]) for layer in self.network.layers]
+        bias = self.network.layers[0].bias is not None
+        return linear_agrees(shapes, sizes, len(self.learners), bias, self.flat.dtype, self.flat.device)
+
     def forward(self, x: torch.Tensor, index: torch.Tensor | None = None) -> torch.Tensor:  # (K, B, ...) -> (K, B, ...)
         "Every run's output on its own batch (`index`: the ones of one-hot `x`, from `one_hot_index`)."
         out = self._net(self.flat, x, index)
@@ -356,7 +429,7 @@ class Ensemble:
         for i in range(n):  # the MLP: per layer the product nn.Linear computes, run by run
             weight, bias = params[f'layers.{i}.weight'], params.get(f'layers.{i}.bias')
             look_up = i == 0 and h.shape[0] * h[0].numel() * weight.shape[1] >= LOOKUP_MIN_MACS
-            h = _linear(h, weight, bias, index if look_up else None)
+            h = _linear(h, weight, bias, index if look_up else None, self.fast)
             if i < n - 1:
                 h = _ReLU.apply(h) if self.network.activation_name == 'relu' else self.network.activation(h)
         return h
