@@ -206,21 +206,6 @@ def ensemble_key(learner: Learner) -> tuple:
     return (type(network).__name__, shapes, kind, alpha is None, sets, learner.batch_size, optimizer)
 
 
-class _ReLU(torch.autograd.Function):
-    "ReLU whose backward makes the incoming gradient contiguous first (a transposed one is ~20× slower); same values."
-
-    @staticmethod
-    def forward(ctx, h):
-        out = h.clamp_min(0)
-        ctx.save_for_backward(out)
-        return out
-
-    @staticmethod
-    def backward(ctx, grad):
-        (out,) = ctx.saved_tensors
-        return torch.ops.aten.threshold_backward(grad.contiguous(), out, 0)
-
-
 def one_hot_index(x: torch.Tensor) -> torch.Tensor | None:
     """The columns of the ones in every row of `x`, shape (..., m), when each row holds m = 1 or 2 ones and zeros
     elsewhere (one-hot tokens, pairs of them); None for any other input."""
@@ -256,11 +241,12 @@ class _Linear(torch.autograd.Function):
     ones pick (`embedding_bag`). `fast`: an output width `m` that is not a multiple of 8 comes from weights padded with
     rows of zeros to one (each output sums the same terms in the same order), and when `n` is a multiple of 8 the
     weights' gradient is formed as (m, n) rather than transposed from (n, m): this CPU's products are slow for outputs
-    of odd widths. The backward is the dense products autograd computes for `baddbmm` (a scatter-add for one-hot
-    inputs would sum in another order)."""
+    of odd widths. `relu`: a ReLU follows, in place on the layer's output (no tensor of its own; the same values). The
+    backward is the dense products autograd computes for `baddbmm` (a scatter-add for one-hot inputs would sum in
+    another order), on the incoming gradient made contiguous first (a transposed one is ~20× slower in the ReLU's)."""
 
     @staticmethod
-    def forward(ctx, h, index, weight, bias, fast: bool):
+    def forward(ctx, h, index, weight, bias, fast: bool, relu: bool):
         K, m, n = weight.shape
         if index is not None:
             table = weight.transpose(1, 2).reshape(K * n, m)  # row k·n + j: run k's weights from input j
@@ -274,21 +260,25 @@ class _Linear(torch.autograd.Function):
             out = _product(h, torch.cat([weight, weight.new_zeros(K, zeros, n)], 1), padded_bias)[..., :m].contiguous()
         else:
             out = _product(h, weight, bias)
-        ctx.save_for_backward(h, weight)
+        if relu:
+            out.clamp_min_(0)
+        ctx.save_for_backward(h, weight, out if relu else None)
         ctx.fast, ctx.has_bias = fast, bias is not None
         return out
 
     @staticmethod
     def backward(ctx, grad):
-        h, weight = ctx.saved_tensors
+        h, weight, out = ctx.saved_tensors
         m, n = weight.shape[1:]
         grad = grad.contiguous()
+        if out is not None:  # the ReLU's backward, as autograd's
+            grad = torch.ops.aten.threshold_backward(grad, out, 0)
         grad_h = torch.bmm(grad, weight) if ctx.needs_input_grad[0] else None
         if ctx.fast and m % 8 and not n % 8:
             grad_weight = torch.bmm(grad.transpose(1, 2), h)
         else:
             grad_weight = torch.bmm(h.transpose(1, 2), grad).transpose(1, 2)
-        return grad_h, None, grad_weight, grad.sum(1) if ctx.has_bias else None, None
+        return grad_h, None, grad_weight, grad.sum(1) if ctx.has_bias else None, None, None
 
 
 def _linear(
@@ -297,9 +287,10 @@ def _linear(
     bias: torch.Tensor | None,
     index: torch.Tensor | None = None,
     fast: bool = False,
+    relu: bool = False,  # a ReLU after the layer (in place on the layer's output)
 ) -> torch.Tensor:
     "`nn.Linear` on K runs at once (`_Linear`): (K, B, n) inputs, (K, m, n) weights, (K, m) biases or None."
-    return _Linear.apply(h, index, weight, bias, fast)
+    return _Linear.apply(h, index, weight, bias, fast, relu)
 
 
 def linear_agrees(
@@ -429,9 +420,10 @@ class Ensemble:
         for i in range(n):  # the MLP: per layer the product nn.Linear computes, run by run
             weight, bias = params[f'layers.{i}.weight'], params.get(f'layers.{i}.bias')
             look_up = i == 0 and h.shape[0] * h[0].numel() * weight.shape[1] >= LOOKUP_MIN_MACS
-            h = _linear(h, weight, bias, index if look_up else None, self.fast)
-            if i < n - 1:
-                h = _ReLU.apply(h) if self.network.activation_name == 'relu' else self.network.activation(h)
+            relu = i < n - 1 and self.network.activation_name == 'relu'
+            h = _linear(h, weight, bias, index if look_up else None, self.fast, relu)
+            if i < n - 1 and not relu:
+                h = self.network.activation(h)
         return h
 
     def batch(self) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]:
