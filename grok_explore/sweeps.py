@@ -306,19 +306,20 @@ def linear_agrees(
     not on the numbers. Only layers whose output width is not a multiple of 8 have fast layouts to try."""
     generator = torch.Generator().manual_seed(0)
     draw = lambda *shape: torch.randn(*shape, generator=generator, dtype=dtype).to(device).requires_grad_(True)
-    for n, m in {(n, m) for n, m in shapes if m % 8}:
-        weight, bias_ = draw(K, m, n), draw(K, m) if bias else None
-        for rows in sorted(set(sizes)):
-            h, grad = draw(K, rows, n), draw(K, rows, m).detach()
-            inputs = [t for t in (h, weight, bias_) if t is not None]
-            out = _linear(h, weight, bias_, fast=True)
-            batched = (out, *torch.autograd.grad(out, inputs, grad))
-            for k in range(K):
-                mine = [t[k].detach().requires_grad_(True) for t in inputs]
-                one = F.linear(*mine)
-                alone = (one, *torch.autograd.grad(one, mine, grad[k]))
-                if not all(torch.equal(a[k], b) for a, b in zip(batched, alone)):
-                    return False
+    with torch.enable_grad():  # also when the ensemble is built under no_grad
+        for n, m in {(n, m) for n, m in shapes if m % 8}:
+            weight, bias_ = draw(K, m, n), draw(K, m) if bias else None
+            for rows in sorted(set(sizes)):
+                h, grad = draw(K, rows, n), draw(K, rows, m).detach()
+                inputs = [t for t in (h, weight, bias_) if t is not None]
+                out = _linear(h, weight, bias_, fast=True)
+                batched = (out, *torch.autograd.grad(out, inputs, grad))
+                for k in range(K):
+                    mine = [t[k].detach().requires_grad_(True) for t in inputs]
+                    one = F.linear(*mine)
+                    alone = (one, *torch.autograd.grad(one, mine, grad[k]))
+                    if not all(torch.equal(a[k], b) for a, b in zip(batched, alone)):
+                        return False
     return True
 
 # %% ../nbs/13_sweeps.ipynb #f6e4a37b
