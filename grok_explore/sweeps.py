@@ -307,19 +307,25 @@ def linear_agrees(
     generator = torch.Generator().manual_seed(0)
     draw = lambda *shape: torch.randn(*shape, generator=generator, dtype=dtype).to(device).requires_grad_(True)
     with torch.enable_grad():  # also when the ensemble is built under no_grad
-        for n, m in {(n, m) for n, m in shapes if m % 8}:
+        for n, m in dict.fromkeys((n, m) for n, m in shapes if m % 8):
             weight, bias_ = draw(K, m, n), draw(K, m) if bias else None
             for rows in sorted(set(sizes)):
-                h, grad = draw(K, rows, n), draw(K, rows, m).detach()
-                inputs = [t for t in (h, weight, bias_) if t is not None]
-                out = _linear(h, weight, bias_, fast=True)
-                batched = (out, *torch.autograd.grad(out, inputs, grad))
-                for k in range(K):
-                    mine = [t[k].detach().requires_grad_(True) for t in inputs]
-                    one = F.linear(*mine)
-                    alone = (one, *torch.autograd.grad(one, mine, grad[k]))
-                    if not all(torch.equal(a[k], b) for a, b in zip(batched, alone)):
-                        return False
+                if not _equals_run_by_run(draw(K, rows, n), weight, bias_, draw(K, rows, m).detach()):
+                    return False
+    return True
+
+
+def _equals_run_by_run(h: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None, grad: torch.Tensor) -> bool:
+    "Whether `_linear(fast=True)`'s output and gradients for incoming `grad` equal `F.linear`'s run by run, bitwise."
+    inputs = [t for t in (h, weight, bias) if t is not None]
+    out = _linear(h, weight, bias, fast=True)
+    batched = (out, *torch.autograd.grad(out, inputs, grad))
+    for k in range(len(h)):
+        mine = [t[k].detach().requires_grad_(True) for t in inputs]
+        one = F.linear(*mine)
+        alone = (one, *torch.autograd.grad(one, mine, grad[k]))
+        if not all(torch.equal(a[k], b) for a, b in zip(batched, alone)):
+            return False
     return True
 
 # %% ../nbs/13_sweeps.ipynb #f6e4a37b
